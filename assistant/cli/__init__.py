@@ -1,0 +1,57 @@
+"""``python -m assistant``: the command-line face over the same functions the app uses.
+
+Each concern registers its commands from its own module. Errors become one clear line on
+standard error and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assistant.errors import AssistantError
+
+app = typer.Typer(
+    name="assistant",
+    help="Draft, check and export mental-health treatment plans. Drafts are suggestions "
+    "for a licensed clinician to review.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from assistant.cli import drafting, intake, retrieval, store, validation
+
+    for module in (intake, validation, retrieval, drafting, store):
+        module.register(app)
+
+
+def main() -> None:
+    from assistant import logs
+    from assistant.config import get_settings
+
+    try:
+        logs.configure(get_settings().log_level)
+        _register()
+        app()
+    except AssistantError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # last resort: never show a traceback to a clinician
+        typer.echo(
+            f"error: something went wrong inside the assistant ({type(exc).__name__}). "
+            "Nothing was saved. Set TPA_LOG_LEVEL=DEBUG and report it.",
+            err=True,
+        )
+        from assistant.logs import get_logger
+
+        get_logger("assistant.cli").debug("unhandled error", exc_info=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

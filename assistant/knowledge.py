@@ -1,0 +1,308 @@
+"""The authored knowledge base: typed models over the YAML files in ``knowledge/``.
+
+Every record carries an ``id`` and a ``version``; the drafter cites both in the
+provenance of each suggestion it takes from a record. Loading is strict: an unknown
+field, a duplicate id or a dangling reference is an error that names the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assistant.errors import KnowledgeError
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+Stage = Literal["safety", "skills", "application", "outcome"]
+TargetKind = Literal[
+    "below_cutoff",  # instrument score below the registry's cut-off (or a stated value)
+    "remission",  # instrument score below the registry's remission threshold
+    "percent_reduction",  # reduce the baseline by `value` percent
+    "at_most",  # a count at or below `value`
+    "at_least",  # a count at or above `value`
+    "completion",  # a task done (safety plan written, protocol completed)
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """A citation: an id from the clinical-facts sheet (e.g. ``B-GAD1``) and what it supports."""
+
+    id: str
+    note: str = ""
+    confirmed: bool = True
+
+
+class TargetRule(_Strict):
+    kind: TargetKind
+    value: float | None = None
+    note: str = ""
+
+
+class ObjectiveTemplate(_Strict):
+    """A SMART objective pattern.
+
+    ``text`` may use the slots ``{baseline}``, ``{target}``, ``{weeks}``, ``{metric}``,
+    ``{unit}`` and ``{measurement}``; the drafter fills them from the intake and the
+    registry, or leaves a visible placeholder.
+    """
+
+    id: str
+    stage: Stage
+    text: str
+    metric: str
+    instrument: str | None = None
+    baseline_measure: str | None = Field(
+        default=None,
+        description="Words that match an intake behavioural baseline (e.g. 'panic attacks').",
+    )
+    unit: str = ""
+    direction: Literal["decrease", "increase"] = "decrease"
+    target: TargetRule
+    timeframe_weeks: int = Field(gt=0, le=104)
+    measurement: str
+    frequency: str
+    interventions: list[str] = Field(default_factory=list)
+
+
+class GoalTemplate(_Strict):
+    id: str
+    text: str
+    objectives: list[str] = Field(min_length=1)
+
+
+class SessionRange(_Strict):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionRange:
+        if self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class InterventionOption(_Strict):
+    id: str
+    modality: str
+    name: str
+    techniques: list[str] = Field(min_length=1)
+    sessions: SessionRange | None = None
+    session_minutes: int | None = None
+    frequency: str = "weekly"
+    evidence: str
+    sources: list[Source] = Field(min_length=1)
+    not_for: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Words that client preferences can select or refuse "
+        "(talking, exposure, eye-movements, group, medication, family, written, telehealth).",
+    )
+
+
+class Timeline(_Strict):
+    sessions: SessionRange
+    weeks: int = Field(gt=0, le=104)
+    session_minutes: int = 50
+    frequency: str = "weekly"
+    review_weeks: list[int] = Field(min_length=1)
+    discharge_criteria: list[str] = Field(min_length=1)
+
+
+class ProblemGuidance(_Strict):
+    must_capture: list[str] = Field(min_length=1)
+    example: str
+
+
+class Presentation(_Strict):
+    id: str
+    version: int = Field(ge=1)
+    kind: Literal["presentation"] = "presentation"
+    title: str
+    codes: list[str] = Field(min_length=1)
+    lay_terms: list[str] = Field(default_factory=list)
+    summary: str
+    problem: ProblemGuidance
+    goals: list[GoalTemplate] = Field(min_length=1)
+    objectives: list[ObjectiveTemplate] = Field(min_length=2)
+    interventions: list[InterventionOption] = Field(min_length=1)
+    timeline: Timeline
+    sequencing: list[str] = Field(default_factory=list)
+    adaptations: dict[str, str] = Field(default_factory=dict)
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _links(self) -> Presentation:
+        obj_ids = {o.id for o in self.objectives}
+        int_ids = {i.id for i in self.interventions}
+        for g in self.goals:
+            for oid in g.objectives:
+                if oid not in obj_ids:
+                    raise ValueError(f"goal {g.id} names objective {oid}, which is not defined")
+        for o in self.objectives:
+            for iid in o.interventions:
+                if iid not in int_ids:
+                    raise ValueError(
+                        f"objective {o.id} names intervention {iid}, which is not defined"
+                    )
+        for item_id in [*obj_ids, *int_ids, *(g.id for g in self.goals)]:
+            if not item_id.startswith(self.id + "."):
+                raise ValueError(f"item id {item_id} must start with '{self.id}.'")
+        return self
+
+
+class Section(_Strict):
+    heading: str
+    body: str
+
+
+class Module(_Strict):
+    """Cross-cutting guidance (safety planning, SMART writing, audit criteria, instruments)."""
+
+    id: str
+    version: int = Field(ge=1)
+    kind: Literal["module"] = "module"
+    title: str
+    codes: list[str] = Field(default_factory=list)
+    lay_terms: list[str] = Field(default_factory=list)
+    summary: str
+    sections: list[Section] = Field(min_length=1)
+    objectives: list[ObjectiveTemplate] = Field(default_factory=list)
+    interventions: list[InterventionOption] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+
+class ExamplePlan(_Strict):
+    """A worked example plan (facts from the reference guide, in our own words)."""
+
+    id: str
+    version: int = Field(ge=1)
+    kind: Literal["example"] = "example"
+    title: str
+    codes: list[str] = Field(min_length=1)
+    presentation: str
+    problem: str
+    goals: list[str] = Field(min_length=1)
+    objectives: list[str] = Field(min_length=1)
+    interventions: list[str] = Field(min_length=1)
+    timeline: str
+    discharge_criteria: list[str] = Field(min_length=1)
+    avoid: list[str] = Field(
+        default_factory=list, description="Vague objectives this example rewrites."
+    )
+    sources: list[Source] = Field(min_length=1)
+
+
+Record = Presentation | Module | ExamplePlan
+
+
+class KnowledgeBase(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    presentations: dict[str, Presentation]
+    modules: dict[str, Module]
+    examples: dict[str, ExamplePlan]
+    content_hash: str
+
+    def records(self) -> Iterator[Record]:
+        yield from self.presentations.values()
+        yield from self.modules.values()
+        yield from self.examples.values()
+
+    def get(self, record_id: str) -> Record:
+        for table in (self.presentations, self.modules, self.examples):
+            if record_id in table:
+                return table[record_id]
+        raise KnowledgeError(f"knowledge record '{record_id}' does not exist")
+
+    def for_code(self, code: str) -> list[Presentation]:
+        """Presentations that list ``code`` exactly, or its category (``F43.1`` for ``F43.10``)."""
+        code = code.upper()
+        hits = []
+        for p in self.presentations.values():
+            if any(code == c or (code.startswith(c) and len(c) >= 3) for c in p.codes):
+                hits.append(p)
+        return hits
+
+    def item(self, item_id: str) -> tuple[Presentation | Module, object]:
+        """Find an objective or intervention by its id, with the record that holds it."""
+        for rec in [*self.presentations.values(), *self.modules.values()]:
+            for o in rec.objectives:
+                if o.id == item_id:
+                    return rec, o
+            for i in rec.interventions:
+                if i.id == item_id:
+                    return rec, i
+        raise KnowledgeError(f"knowledge item '{item_id}' does not exist")
+
+
+def _parse(path: Path) -> Record:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path.name}: expected a mapping at the top level")
+    kind = data.get("kind", "presentation")
+    model: type[Presentation] | type[Module] | type[ExamplePlan]
+    model = {"presentation": Presentation, "module": Module, "example": ExamplePlan}.get(
+        kind, Presentation
+    )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise KnowledgeError(f"{path.name}: {where}: {first['msg']}") from exc
+
+
+def load(directory: Path | None = None) -> KnowledgeBase:
+    """Load and cross-check every YAML file under ``directory`` (default ``knowledge/``)."""
+    directory = directory or KNOWLEDGE_DIR
+    files = sorted(directory.rglob("*.yaml"))
+    if not files:
+        raise KnowledgeError(f"no knowledge files found under {directory}")
+    digest = hashlib.sha256()
+    presentations: dict[str, Presentation] = {}
+    modules: dict[str, Module] = {}
+    examples: dict[str, ExamplePlan] = {}
+    seen: dict[str, Path] = {}
+    for path in files:
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+        rec = _parse(path)
+        if rec.id in seen:
+            raise KnowledgeError(f"{path.name}: id '{rec.id}' is already used by {seen[rec.id].name}")
+        seen[rec.id] = path
+        if isinstance(rec, Presentation):
+            presentations[rec.id] = rec
+        elif isinstance(rec, Module):
+            modules[rec.id] = rec
+        else:
+            examples[rec.id] = rec
+    for ex in examples.values():
+        if ex.presentation not in presentations:
+            raise KnowledgeError(
+                f"example '{ex.id}' refers to presentation '{ex.presentation}', which does not exist"
+            )
+    return KnowledgeBase(
+        presentations=presentations,
+        modules=modules,
+        examples=examples,
+        content_hash=digest.hexdigest(),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_cached(directory: str | None = None) -> KnowledgeBase:
+    return load(Path(directory) if directory else None)
