@@ -244,6 +244,8 @@ class Intake(_Model):
         """Every free-text field with its path (for hostile-text checks and PHI scans)."""
         for i, p in enumerate(self.presenting_problems):
             yield f"presenting_problems[{i}].summary", p.summary
+            if p.duration:
+                yield f"presenting_problems[{i}].duration", p.duration
             if p.client_words:
                 yield f"presenting_problems[{i}].client_words", p.client_words
             for j, s in enumerate(p.symptoms):

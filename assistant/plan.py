@@ -104,7 +104,14 @@ class Measure(_Model):
 
     @property
     def is_placeholder(self) -> bool:
-        return self.value is None
+        """A gap waiting for the clinician (``[target: agree with client]``)."""
+        return self.value is None and PLACEHOLDER.search(self.text) is not None
+
+    @property
+    def is_qualitative(self) -> bool:
+        """A stated outcome with no figure ("written safety plan in place"), used with
+        ``direction='achieve'``."""
+        return self.value is None and not self.is_placeholder
 
 
 class Baseline(Measure):

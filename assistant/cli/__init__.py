@@ -22,11 +22,18 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
     from assistant.cli import drafting, intake, retrieval, store, validation
 
     for module in (intake, validation, retrieval, drafting, store):
         module.register(app)
+    _registered = True
 
 
 def main() -> None:

@@ -1,0 +1,100 @@
+"""Drafting: intake -> individualised plan -> validator findings.
+
+``draft()`` is the one entry point the CLI, the app and the evals call. The offline
+drafter is the default and needs no network; the LLM drafter starts from the offline
+draft and may only improve wording and choices (see ``assistant.drafting.llm``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant import logs
+from assistant.drafting.offline import OfflineDrafter
+from assistant.intake import Intake, Notice, notices
+from assistant.knowledge import KnowledgeBase, load_cached
+from assistant.plan import TreatmentPlan
+
+log = logs.get_logger(__name__)
+
+
+class Drafter(Protocol):
+    name: str
+
+    def draft(self, intake: Intake, base: TreatmentPlan, context: DraftContext) -> TreatmentPlan: ...
+
+
+@dataclass
+class DraftContext:
+    knowledge: KnowledgeBase
+    profile: str = "default"
+    retrieved: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class DraftResult:
+    plan: TreatmentPlan
+    report: Any  # assistant.validation.Report
+    notices: list[Notice]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.report.ok)
+
+
+def _retrieval(intake: Intake, retriever: Any | None) -> tuple[dict[str, float], list[str], list[Any]]:
+    if retriever is None:
+        return {}, [], []
+    matches = retriever.for_intake(intake)
+    rank = {h.record_id: float(h.score) for h in matches.presentations if not h.below_floor}
+    ids = [h.id for h in matches.hits]
+    return rank, ids, list(matches.hits)
+
+
+def draft(
+    intake: Intake,
+    drafter: Drafter | str | None = None,
+    *,
+    profile: str = "default",
+    knowledge: KnowledgeBase | None = None,
+    retriever: Any | None = None,
+    review_interval_days: int | None = None,
+) -> DraftResult:
+    """Draft a plan for ``intake`` and run it through the validator.
+
+    ``drafter`` is ``"offline"`` (default), ``"llm"`` (built from settings) or an object with
+    a ``draft`` method. ``retriever`` is optional: without it the offline drafter chooses
+    records by diagnosis code and wording alone.
+    """
+    from assistant.config import get_settings
+    from assistant.validation import validate
+
+    settings = get_settings()
+    kb = knowledge or load_cached()
+    logs.register_identifiers(
+        intake.client.name, intake.client.record_id, intake.client.date_of_birth.isoformat(),
+        intake.clinician.license_number,
+    )
+    started = time.perf_counter()
+    rank, retrieved_ids, hits = _retrieval(intake, retriever)
+    interval = review_interval_days or settings.review_interval_days
+    base = OfflineDrafter(kb, review_interval_days=interval).compose(intake, rank, retrieved_ids)
+    plan = base
+    if drafter is None or drafter == "offline":
+        pass
+    else:
+        if isinstance(drafter, str):
+            if drafter != "llm":
+                from assistant.errors import DraftingError
+
+                raise DraftingError(f"unknown drafter '{drafter}': use offline or llm")
+            from assistant.drafting.llm import LLMDrafter
+
+            drafter = LLMDrafter.from_settings(settings)
+        plan = drafter.draft(intake, base, DraftContext(knowledge=kb, profile=profile, retrieved=hits))
+    plan.draft.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+    report = validate(plan, intake, profile=profile)
+    log.info("drafted plan with %d goals; %d findings", len(plan.goals), len(report.findings))
+    return DraftResult(plan=plan, report=report, notices=notices(intake))

@@ -1,0 +1,366 @@
+"""The LLM drafter: the model proposes wording and choices, deterministic code disposes.
+
+It starts from the offline draft. The model may reword problems, goals and objectives
+and pick interventions (by knowledge id) for each objective. It cannot add or remove
+items, change a figure, drop a placeholder, or touch status or signatures: every edit is
+checked and an edit that breaks a rule is discarded. The validator's findings are fed
+back for a bounded number of repair rounds; if no round passes the gate, the offline
+draft is returned with the model's findings recorded as warnings.
+
+This is the only module that imports ``openai`` and ``langchain_openai``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant import intake as intake_mod
+from assistant import logs
+from assistant.config import Settings
+from assistant.drafting import compose
+from assistant.drafting.phi import Pseudonymiser
+from assistant.drafting.select import allowed, read_preferences
+from assistant.errors import ConfigError, ModelError
+from assistant.intake import Intake
+from assistant.knowledge import KnowledgeBase
+from assistant.plan import PLACEHOLDER, Intervention, Provenance, TreatmentPlan
+from assistant.prompts import Prompt
+from assistant.prompts import load as load_prompt
+
+log = logs.get_logger(__name__)
+
+# ---------------------------------------------------------------- what the model returns
+
+
+class ProblemEdit(BaseModel):
+    id: str = Field(max_length=20)
+    statement: str = Field(max_length=2000)
+
+
+class GoalEdit(BaseModel):
+    id: str = Field(max_length=20)
+    statement: str = Field(max_length=600)
+
+
+class ObjectiveEdit(BaseModel):
+    id: str = Field(max_length=20)
+    text: str = Field(max_length=700)
+
+
+class InterventionChoice(BaseModel):
+    objective_id: str = Field(max_length=20)
+    intervention_ids: list[str] = Field(max_length=3)
+
+
+class Proposal(BaseModel):
+    problems: list[ProblemEdit] = Field(default_factory=list, max_length=20)
+    goals: list[GoalEdit] = Field(default_factory=list, max_length=30)
+    objectives: list[ObjectiveEdit] = Field(default_factory=list, max_length=80)
+    interventions: list[InterventionChoice] = Field(default_factory=list, max_length=80)
+
+
+# ---------------------------------------------------------------- numbers
+
+_IGNORED = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b"  # ISO dates
+    r"|\b[A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4})?\b"  # ICD-10-CM codes
+    r"|\b[A-Z][A-Za-z]*-(?:\d+[A-Z]?)\b"  # instrument names: PHQ-9, GAD-7, PCL-5
+    r"|\bG\d+\.O\d+\b|\b[GPIO]\d+\b"  # plan ids
+)
+_NUM = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    """Figures in ``text``, ignoring dates, codes, instrument names, ids and placeholders."""
+    text = PLACEHOLDER.sub(" ", text)
+    text = _IGNORED.sub(" ", text)
+    return {n.rstrip("0").rstrip(".") if "." in n else n for n in _NUM.findall(text)}
+
+
+def intake_numbers(intake: Intake) -> set[str]:
+    out: set[str] = set()
+    for a in intake.assessments:
+        out |= numbers(compose.fmt(a.score))
+    for b in intake.baselines:
+        out |= numbers(str(b.value))
+    for _, text in intake.free_text():
+        out |= numbers(text)
+    return out
+
+
+_DENIES = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- drafter
+
+
+class LLMDrafter:
+    name = "llm"
+
+    def __init__(self, chat: Any, model_name: str, settings: Settings, prompt: Prompt | None = None):
+        self.chat = chat
+        self.model_name = model_name
+        self.settings = settings
+        self.prompt = prompt or load_prompt("draft")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMDrafter:
+        if settings.llm_api_key is None and settings.llm_base_url is None:
+            raise ConfigError(
+                "no language model is configured: set OPENAI_API_KEY (or TPA_LLM_API_KEY), or "
+                "TPA_LLM_BASE_URL for an OpenAI-compatible server - or use the offline drafter"
+            )
+        from langchain_openai import ChatOpenAI
+
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        chat = ChatOpenAI(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=key,  # type: ignore[arg-type]
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+            temperature=settings.llm_temperature,
+        )
+        return cls(chat, settings.llm_model, settings)
+
+    # ------------------------------------------------------------ the loop
+
+    def draft(self, intake: Intake, base: TreatmentPlan, context: Any) -> TreatmentPlan:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        from assistant.validation import validate
+
+        pseud = Pseudonymiser.for_intake(intake)
+        kb: KnowledgeBase = context.knowledge
+        options = self._options(base, intake, kb)
+        user = self.prompt.render_user(
+            intake_json=pseud.redact(json.dumps(_clinical_view(intake), indent=1)),
+            draft_json=pseud.redact(json.dumps(_draft_view(base), indent=1)),
+            options_json=json.dumps(options, indent=1),
+        )
+        messages: list[Any] = [SystemMessage(self.prompt.system), HumanMessage(user)]
+        structured = self.chat.with_structured_output(Proposal, method="json_schema", include_raw=True)
+        allowed_numbers = intake_numbers(intake)
+        stats = {"in": 0, "out": 0}
+        started = time.perf_counter()
+        best: TreatmentPlan | None = None
+        last_problems: list[str] = []
+        rounds = 0
+        for rounds in range(self.settings.llm_repair_rounds + 1):
+            raw, proposal, error = self._call(structured, messages, stats)
+            if proposal is None:
+                last_problems = [f"the model's answer was not in the required structure ({error})"]
+                messages += [AIMessage(raw or ""), HumanMessage(self.prompt.render_repair(
+                    "Your answer could not be read: " + str(error)[:500]))]
+                continue
+            candidate, rejected = self._apply(base, proposal, pseud, options, allowed_numbers, kb, intake)
+            report = validate(candidate, intake, profile=context.profile)
+            last_problems = rejected + [f"{f.path}: {f.message}" for f in report.errors]
+            if report.ok:
+                best = candidate
+                best.draft.warnings = list(dict.fromkeys([*best.draft.warnings, *rejected]))
+                break
+            messages += [AIMessage(raw or ""), HumanMessage(self.prompt.render_repair("\n".join(last_problems)[:4000]))]
+
+        plan = best if best is not None else base.model_copy(deep=True)
+        info = plan.draft
+        info.drafter = self.name
+        info.model = self.model_name
+        info.prompt_version = self.prompt.label
+        info.repair_rounds = rounds
+        info.input_tokens, info.output_tokens = stats["in"], stats["out"]
+        info.cost_usd = round(
+            stats["in"] / 1000 * self.settings.llm_cost_per_1k_input
+            + stats["out"] / 1000 * self.settings.llm_cost_per_1k_output,
+            6,
+        )
+        info.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        if best is None:
+            info.fell_back = True
+            info.warnings = [
+                *info.warnings,
+                f"The model's draft did not pass the validator after {rounds + 1} attempt(s); "
+                "this is the offline draft. Last problems: " + "; ".join(last_problems[:8]),
+            ]
+        log.info("llm draft: rounds=%d fell_back=%s tokens=%d/%d", rounds, best is None, stats["in"], stats["out"])
+        return plan
+
+    def _call(self, structured: Any, messages: list[Any], stats: dict[str, int]) -> tuple[str, Proposal | None, str | None]:
+        import openai
+
+        try:
+            out = structured.invoke(messages)
+        except openai.AuthenticationError:
+            raise ModelError("the model server refused the API key (401): check OPENAI_API_KEY or TPA_LLM_API_KEY") from None
+        except openai.RateLimitError:
+            raise ModelError(
+                f"the model server is limiting requests (429) and still refused after "
+                f"{self.settings.llm_max_retries} retries: wait a minute and try again, or use the offline drafter"
+            ) from None
+        except openai.APITimeoutError:
+            raise ModelError(
+                f"the model did not answer within {self.settings.llm_timeout_s:g} s "
+                f"(tried {self.settings.llm_max_retries + 1} times): try again, raise TPA_LLM_TIMEOUT_S, or use the offline drafter"
+            ) from None
+        except openai.APIConnectionError:
+            where = self.settings.llm_base_url or "the OpenAI API"
+            raise ModelError(f"cannot reach the model server at {where}: check the address and that the server is running") from None
+        except openai.APIStatusError as exc:
+            raise ModelError(f"the model server answered with an error (HTTP {exc.status_code}); nothing was drafted") from None
+        except (ValidationError, ValueError) as exc:  # the reply was not the required JSON
+            return "", None, str(exc).splitlines()[0][:300]
+        raw_msg = out.get("raw")
+        usage = getattr(raw_msg, "usage_metadata", None) or {}
+        stats["in"] += int(usage.get("input_tokens", 0))
+        stats["out"] += int(usage.get("output_tokens", 0))
+        raw_text = str(getattr(raw_msg, "content", "") or "")
+        if out.get("parsing_error") is not None or out.get("parsed") is None:
+            return raw_text, None, str(out.get("parsing_error") or "empty answer")
+        parsed = out["parsed"]
+        if not isinstance(parsed, Proposal):
+            try:
+                parsed = Proposal.model_validate(parsed)
+            except Exception as exc:  # pydantic ValidationError
+                return raw_text, None, str(exc)[:300]
+        return raw_text, parsed, None
+
+    # ------------------------------------------------------------ applying a proposal
+
+    def _options(self, base: TreatmentPlan, intake: Intake, kb: KnowledgeBase) -> dict[str, list[dict[str, str]]]:
+        prefs = read_preferences(intake.preferences)
+        out: dict[str, list[dict[str, str]]] = {}
+        for _, _, o in base.objectives():
+            rec_id = o.provenance.record_id
+            if not rec_id:
+                continue
+            rec = kb.get(rec_id)
+            opts = getattr(rec, "interventions", [])
+            out[o.id] = [{"id": i.id, "name": i.name} for i in opts if allowed(i, prefs)[0]]
+        return out
+
+    def _apply(self, base: TreatmentPlan, proposal: Proposal, pseud: Pseudonymiser,
+               options: dict[str, list[dict[str, str]]], allowed_numbers: set[str],
+               kb: KnowledgeBase, intake: Intake) -> tuple[TreatmentPlan, list[str]]:
+        plan = base.model_copy(deep=True)
+        rejected: list[str] = []
+
+        def check(kind: str, item_id: str, old: str, new: str, keep_figures: bool) -> str | None:
+            new = pseud.restore(new).strip()
+            if not new:
+                return None
+            why = None
+            extra = numbers(new) - numbers(old) - allowed_numbers
+            if extra:
+                why = f"adds figure(s) {', '.join(sorted(extra))} not in the data"
+            elif keep_figures and not numbers(old) <= numbers(new):
+                why = f"drops figure(s) {', '.join(sorted(numbers(old) - numbers(new)))}"
+            elif not set(PLACEHOLDER.findall(old)) <= set(PLACEHOLDER.findall(new)):
+                why = "drops a placeholder the clinician must fill"
+            elif _DENIES.search(new):
+                why = "uses 'denies'"
+            elif intake_mod._INJECTION.search(new):
+                why = "contains instruction-like text"
+            if why:
+                rejected.append(f"model edit to {kind} {item_id} discarded: {why}")
+                return None
+            return new
+
+        def model_prov(p: Provenance, text: str) -> Provenance:
+            return p.model_copy(update={"source": "model", "model": self.model_name, "suggested_text": text,
+                                        "note": f"worded by {self.model_name} from {p.label()}"})
+
+        problems = {p.id: p for p in plan.problems}
+        for e in proposal.problems:
+            p = problems.get(e.id)
+            if p is None:
+                rejected.append(f"model named unknown problem {e.id}")
+                continue
+            new = check("problem", e.id, p.statement, e.statement, keep_figures=True)
+            if new and new != p.statement:
+                p.statement, p.provenance = new, model_prov(p.provenance, new)
+        goals = {g.id: g for g in plan.goals}
+        for e in proposal.goals:
+            g = goals.get(e.id)
+            if g is None:
+                rejected.append(f"model named unknown goal {e.id}")
+                continue
+            new = check("goal", e.id, g.statement, e.statement, keep_figures=False)
+            if new and new != g.statement:
+                g.statement, g.provenance = new, model_prov(g.provenance, new)
+        objectives = {o.id: o for _, _, o in plan.objectives()}
+        for e in proposal.objectives:
+            o = objectives.get(e.id)
+            if o is None:
+                rejected.append(f"model named unknown objective {e.id}")
+                continue
+            new = check("objective", e.id, o.text, e.text, keep_figures=True)
+            if new and new != o.text:
+                o.text, o.provenance = new, model_prov(o.provenance, new)
+        self._apply_choices(plan, proposal, options, kb, intake, rejected)
+        return plan, rejected
+
+    def _apply_choices(self, plan: TreatmentPlan, proposal: Proposal, options: dict[str, list[dict[str, str]]],
+                       kb: KnowledgeBase, intake: Intake, rejected: list[str]) -> None:
+        by_item = {iv.provenance.item_id: iv for iv in plan.interventions if iv.provenance.item_id}
+        scheduling = read_preferences(intake.preferences).scheduling
+        for choice in proposal.interventions:
+            valid = {o["id"] for o in options.get(choice.objective_id, [])}
+            picks = [i for i in choice.intervention_ids if i in valid]
+            if not picks:
+                if choice.intervention_ids:
+                    rejected.append(f"model chose intervention(s) not on the list for {choice.objective_id}")
+                continue
+            for iv in plan.interventions:
+                if choice.objective_id in iv.objective_ids and iv.provenance.item_id not in picks:
+                    iv.objective_ids = [x for x in iv.objective_ids if x != choice.objective_id]
+            for item_id in picks:
+                existing = by_item.get(item_id)
+                if existing is not None:
+                    if choice.objective_id not in existing.objective_ids:
+                        existing.objective_ids = [*existing.objective_ids, choice.objective_id]
+                    continue
+                rec, opt = kb.item(item_id)
+                made: dict[str, Intervention] = {}
+                compose.add_intervention(rec.id, rec.version, opt, choice.objective_id, made, scheduling)  # type: ignore[arg-type]
+                new_iv = made[item_id].model_copy(update={
+                    "id": f"I{len(plan.interventions) + 1}",
+                    "provenance": made[item_id].provenance.model_copy(update={
+                        "source": "model", "model": self.model_name,
+                        "note": f"chosen by {self.model_name} from {rec.id}"}),
+                })
+                plan.interventions = [*plan.interventions, new_iv]
+                by_item[item_id] = new_iv
+        plan.interventions = [iv for iv in plan.interventions if iv.objective_ids]
+
+
+def _clinical_view(intake: Intake) -> dict[str, Any]:
+    """What the model may see: clinical content only, no header identifiers."""
+    data = intake.model_dump(mode="json", exclude={"client", "clinician"})
+    data["age"] = intake.age_on()
+    if intake.client.pronouns:
+        data["pronouns"] = intake.client.pronouns
+    return data
+
+
+def _draft_view(plan: TreatmentPlan) -> dict[str, Any]:
+    return {
+        "problems": [{"id": p.id, "statement": p.statement, "codes": p.diagnosis_codes} for p in plan.problems],
+        "goals": [
+            {
+                "id": g.id,
+                "statement": g.statement,
+                "client_words": g.client_words,
+                "objectives": [
+                    {"id": o.id, "text": o.text, "metric": o.metric, "baseline": o.baseline.text if o.baseline else None,
+                     "target": o.target.text if o.target else None, "timeframe": o.timeframe.text()}
+                    for o in g.objectives
+                ],
+            }
+            for g in plan.goals
+        ],
+    }

@@ -1,0 +1,305 @@
+"""The offline drafter: composes a plan from the intake and the knowledge base alone.
+
+No network, no model, same plan for the same intake. It is also the starting point the
+LLM drafter improves on, and the fallback when a model's draft does not pass the gate.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from assistant import intake as intake_mod
+from assistant.drafting import compose, safety
+from assistant.drafting.select import (
+    Preferences,
+    ProblemGroup,
+    allowed,
+    group_problems,
+    preference_score,
+    problem_text,
+    read_preferences,
+)
+from assistant.intake import Intake
+from assistant.knowledge import InterventionOption, KnowledgeBase, Presentation
+from assistant.plan import (
+    DraftInfo,
+    Goal,
+    Header,
+    Intervention,
+    Objective,
+    PlanDiagnosis,
+    Problem,
+    Provenance,
+    Timeline,
+    TreatmentPlan,
+    placeholder,
+)
+
+MAX_OBJECTIVES_PER_GOAL = 4
+STAGE_ORDER = {"safety": 0, "skills": 1, "application": 2, "outcome": 3}
+
+
+class OfflineDrafter:
+    name = "offline"
+
+    def __init__(self, knowledge: KnowledgeBase, review_interval_days: int = 90):
+        self.kb = knowledge
+        self.review_interval_days = review_interval_days
+
+    # ------------------------------------------------------------------ entry
+
+    def compose(self, intake: Intake, retrieval_rank: dict[str, float] | None = None,
+                retrieved: list[str] | None = None) -> TreatmentPlan:
+        notices = intake_mod.notices(intake)
+        skip_paths = {n.path for n in notices if n.kind == "instruction"}
+        warnings = [f"{n.path}: {n.message}" for n in notices]
+        prefs = read_preferences(
+            [p for j, p in enumerate(intake.preferences) if f"preferences[{j}]" not in skip_paths]
+        )
+        groups = group_problems(self.kb, intake, retrieval_rank)
+        records = [g.presentation for g in groups if g.presentation is not None]
+        weeks = max((p.timeline.weeks for p in records), default=12)
+
+        problems: list[Problem] = []
+        goals: list[Goal] = []
+        interventions: dict[str, Intervention] = {}
+        group_texts = [
+            " ".join(problem_text(intake.presenting_problems[i]) for i in g.intake_problems)
+            + " " + (compose_basis(g))
+            for g in groups
+        ]
+        client_goals = compose.assign_client_goals(intake, group_texts, skip_paths)
+
+        has_safety = intake.risk.warrants_safety_plan
+        offset = 1 if has_safety else 0
+        for gi, g in enumerate(groups):
+            pid = f"P{gi + 1}"
+            problems.append(self._problem(intake, g, pid, skip_paths))
+            if g.presentation is None:
+                goals.append(self._uncovered_goal(g, pid, offset + len(goals) + 1))
+                warnings.append(
+                    f"No knowledge record covers {', '.join(g.codes)}: goals and objectives for it "
+                    "are placeholders for the clinician; nothing was borrowed from an unrelated record."
+                )
+                continue
+            for goal in self._goals(intake, g.presentation, pid, offset + len(goals), client_goals[gi], weeks, prefs,
+                                    interventions, warnings):
+                goals.append(goal)
+
+        if has_safety:
+            goals.insert(0, safety.safety_goal(self.kb, intake, problems[0].id, interventions))
+        plan_safety = safety.section(intake)
+
+        timeline = self._timeline(intake, records, weeks, prefs)
+        sequencing = self._sequencing(groups)
+        plan = TreatmentPlan(
+            header=Header(
+                client_name=intake.client.name,
+                client_dob=intake.client.date_of_birth,
+                record_id=intake.client.record_id,
+                pronouns=intake.client.pronouns,
+                clinician_name=intake.clinician.name,
+                clinician_credentials=intake.clinician.credentials,
+                clinician_license=intake.clinician.license_number,
+                created=intake.intake_date,
+                review_interval_days=self.review_interval_days,
+                payer=intake.payer,
+                setting=intake.setting,
+            ),
+            diagnoses=[
+                PlanDiagnosis(code=d.code, label=d.label or d.code, primary=d is intake.primary_diagnosis)
+                for d in intake.ordered_diagnoses()
+            ],
+            problems=problems,
+            goals=goals,
+            interventions=list(interventions.values()),
+            timeline=timeline,
+            strengths=list(intake.strengths),
+            sequencing=sequencing,
+            safety=plan_safety,
+            draft=DraftInfo(
+                drafter=self.name,
+                knowledge_hash=self.kb.content_hash,
+                retrieved=list(retrieved or []),
+                warnings=list(dict.fromkeys(warnings)),
+            ),
+        )
+        return plan
+
+    # ------------------------------------------------------------------ parts
+
+    def _problem(self, intake: Intake, g: ProblemGroup, pid: str, skip_paths: set[str]) -> Problem:
+        pps = [intake.presenting_problems[i] for i in g.intake_problems]
+        inst_ids = _instruments_for(g.presentation, intake)
+        statement = compose.problem_statement(
+            intake, pps, g.codes, g.labels, inst_ids, skip_paths, g.intake_problems
+        )
+        impact = [f for pp in pps for f in pp.functional_impact]
+        if g.presentation is not None:
+            prov = compose.knowledge_provenance(g.presentation.id, g.presentation.version, None, statement)
+            prov.note = f"composed from the intake; {g.reason}"
+        else:
+            prov = Provenance(source="intake", authorship="suggested", suggested_text=statement,
+                              note="composed from the intake; no knowledge record fits")
+        return Problem(id=pid, statement=statement, diagnosis_codes=list(g.codes),
+                       functional_impact=impact, provenance=prov)
+
+    def _uncovered_goal(self, g: ProblemGroup, pid: str, n: int) -> Goal:
+        gid = f"G{n}"
+        text = placeholder("goal", f"write a goal for {', '.join(g.codes)} with the client")
+        obj = Objective(
+            id=f"{gid}.O1",
+            text=placeholder("objective", "metric, baseline, target, timeframe and how it is measured"),
+            direction="decrease",
+            provenance=Provenance(source="rule", authorship="suggested", note="no knowledge record fits"),
+        )
+        return Goal(id=gid, statement=text, problem_ids=[pid], objectives=[obj],
+                    provenance=Provenance(source="rule", authorship="suggested", suggested_text=text))
+
+    def _goals(self, intake: Intake, pres: Presentation, pid: str, start: int, client_goals: list[str],
+               weeks: int, prefs: Preferences, interventions: dict[str, Intervention],
+               warnings: list[str]) -> list[Goal]:
+        templates = {o.id: o for o in pres.objectives}
+        out: list[Goal] = []
+        used_client_goals = False
+        for gt in pres.goals[:2]:
+            filled = []
+            for oid in gt.objectives:
+                f, why = compose.fill_objective(templates[oid], intake, weeks)
+                if f is not None:
+                    filled.append((templates[oid], f))
+            if not filled:
+                continue
+            filled.sort(key=lambda tf: STAGE_ORDER[tf[0].stage])
+            filled = _trim(filled)
+            gid = f"G{start + len(out) + 1}"
+            cg = client_goals if not used_client_goals else []
+            used_client_goals = used_client_goals or bool(cg)
+            statement = compose.goal_statement(gt.text, cg, pres)
+            objectives = []
+            for k, (tmpl, f) in enumerate(filled):
+                oid = f"{gid}.O{k + 1}"
+                ivs = self._interventions_for(pres, tmpl, prefs, interventions, oid, warnings)
+                warnings.extend(f.warnings)
+                objectives.append(
+                    Objective(
+                        id=oid, text=f.text, metric=f.metric, instrument=f.instrument,
+                        baseline=f.baseline, target=f.target, direction=f.direction,  # type: ignore[arg-type]
+                        timeframe=f.timeframe, measurement=tmpl.measurement, frequency=tmpl.frequency,
+                        stage=tmpl.stage,
+                        provenance=compose.knowledge_provenance(pres.id, pres.version, tmpl.id, f.text),
+                    )
+                )
+                if not ivs:
+                    warnings.append(f"{oid}: every intervention for this objective conflicts with a stated preference; discuss options with the client.")
+            out.append(
+                Goal(id=gid, statement=statement, problem_ids=[pid], client_words="; ".join(cg) or None,
+                     objectives=objectives,
+                     provenance=compose.knowledge_provenance(pres.id, pres.version, gt.id, statement))
+            )
+        return out
+
+    def _interventions_for(self, pres: Presentation, tmpl: object, prefs: Preferences,
+                           interventions: dict[str, Intervention], objective_id: str,
+                           warnings: list[str]) -> list[str]:
+        options = {i.id: i for i in pres.interventions}
+        listed = [options[i] for i in getattr(tmpl, "interventions", []) if i in options]
+        ok = [o for o in listed if allowed(o, prefs)[0]]
+        if not ok:
+            ok = [o for o in pres.interventions if allowed(o, prefs)[0]][:1]
+        for o in listed:
+            ok_o, why = allowed(o, prefs)
+            if not ok_o:
+                warnings.append(f"{o.name} not proposed: {why}.")
+        ok.sort(key=lambda o: -preference_score(o, prefs))
+        chosen = ok[:1]
+        for o in chosen:
+            compose.add_intervention(pres.id, pres.version, o, objective_id, interventions, prefs.scheduling)
+        return [o.id for o in chosen]
+
+    def _timeline(self, intake: Intake, records: list[Presentation], weeks: int, prefs: Preferences) -> Timeline:
+        if not records:
+            return Timeline(discharge_criteria=[placeholder("discharge", "state measurable criteria")],
+                            review_dates=_review_dates(intake, [], weeks, self.review_interval_days))
+        main = records[0]
+        tl = main.timeline
+        review_weeks = sorted({w for p in records for w in p.timeline.review_weeks if w <= weeks})
+        criteria: list[str] = []
+        for p in records:
+            criteria.extend(" ".join(c.split()) for c in p.timeline.discharge_criteria)
+        freq = tl.frequency
+        if prefs.scheduling:
+            freq += " (client's limits: " + "; ".join(prefs.scheduling) + ")"
+        return Timeline(
+            estimated_sessions_min=tl.sessions.min,
+            estimated_sessions_max=max(p.timeline.sessions.max for p in records),
+            estimated_weeks=weeks,
+            session_type="individual",
+            session_minutes=tl.session_minutes,
+            session_frequency=freq,
+            review_dates=_review_dates(intake, review_weeks, weeks, self.review_interval_days),
+            discharge_criteria=list(dict.fromkeys(criteria)),
+            provenance=compose.knowledge_provenance(main.id, main.version, f"{main.id}.timeline", ""),
+        )
+
+    def _sequencing(self, groups: list[ProblemGroup]) -> list[str]:
+        recs = [g.presentation for g in groups if g.presentation is not None]
+        if len(recs) < 2:
+            return []
+        out = []
+        primary = recs[0]
+        for other in recs[1:]:
+            notes = [n for n in primary.sequencing + other.sequencing
+                     if any(w in n.lower() for w in _topic_words(other) | _topic_words(primary))]
+            reason = " ".join(notes[0].split()) if notes else "both are worked on in parallel"
+            out.append(f"{primary.title} is the primary focus; {other.title} is addressed alongside it. Rationale: {reason}")
+        return out
+
+
+def compose_basis(g: ProblemGroup) -> str:
+    if g.presentation is None:
+        return " ".join(g.labels)
+    return " ".join([g.presentation.title, *g.presentation.lay_terms, *g.labels])
+
+
+def _topic_words(p: Presentation) -> set[str]:
+    base = {w for w in p.title.lower().replace("-", " ").split() if len(w) > 4}
+    extra = {"alcohol": {"substance", "drinking"}, "ptsd": {"trauma"}, "gad": {"anxiety", "worry"},
+             "mdd": {"depression"}, "insomnia": {"sleep"}, "panic": {"panic"}}
+    return base | extra.get(p.id, set())
+
+
+def _instruments_for(pres: Presentation | None, intake: Intake) -> list[str]:
+    ids: list[str] = []
+    if pres is not None:
+        ids = [o.instrument for o in pres.objectives if o.instrument]
+    # scores the intake holds that this record's objectives do not name are still shown once,
+    # on the first problem that could use them
+    return list(dict.fromkeys(ids))
+
+
+def _trim(filled: list) -> list:  # type: ignore[type-arg]
+    if len(filled) <= MAX_OBJECTIVES_PER_GOAL:
+        return filled
+    # keep the outcome measure and the strongest application/skill items
+    outcome = [f for f in filled if f[0].stage == "outcome"][:1]
+    rest = [f for f in filled if f not in outcome][: MAX_OBJECTIVES_PER_GOAL - len(outcome)]
+    return sorted(rest + outcome, key=lambda tf: STAGE_ORDER[tf[0].stage])
+
+
+def _review_dates(intake: Intake, review_weeks: list[int], weeks: int, interval_days: int) -> list:  # type: ignore[type-arg]
+    start = intake.intake_date
+    dates = [start + timedelta(weeks=w) for w in review_weeks]
+    end = start + timedelta(weeks=weeks)
+    if not dates or dates[-1] < end:
+        dates.append(end)
+    # no gap longer than the review interval
+    out = []
+    prev = start
+    for d in sorted(set(dates)):
+        while (d - prev).days > interval_days:
+            prev = prev + timedelta(days=interval_days)
+            out.append(prev)
+        out.append(d)
+        prev = d
+    return out

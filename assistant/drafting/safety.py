@@ -1,0 +1,129 @@
+"""The safety section and, when risk warrants it, the safety goal.
+
+Risk is reported exactly as assessed. A field that was not assessed is written as
+"not assessed" with a request to complete it; the drafter never writes "denies". The
+overall risk level is a clinical judgement, so it is left as a placeholder for the
+clinician whenever any risk is present.
+"""
+
+from __future__ import annotations
+
+from assistant.drafting import compose
+from assistant.intake import Intake
+from assistant.knowledge import KnowledgeBase, Module
+from assistant.plan import Baseline, Goal, Intervention, Objective, Safety, Target, Timeframe, placeholder
+
+SAFETY_MODULE = "safety-planning"
+
+_SI_WORDS = {
+    "none": "none reported",
+    "passive": "passive suicidal ideation (wish to be dead, no active thoughts of acting)",
+    "active_without_plan": "active suicidal ideation without a plan",
+    "active_with_plan": "active suicidal ideation with a plan",
+    "not_assessed": "not assessed",
+}
+_SH_WORDS = {
+    "none": "none reported",
+    "past": "past self-harm, none current",
+    "current": "current self-harm",
+    "not_assessed": "not assessed",
+}
+
+
+def _hi_words(v: bool | str) -> str:
+    if v == "not_assessed":
+        return "not assessed"
+    return "present" if v is True else "none reported"
+
+
+def section(intake: Intake) -> Safety:
+    r = intake.risk
+    facts = (
+        f"Suicidal ideation: {_SI_WORDS[r.suicidal_ideation]}. Self-harm: {_SH_WORDS[r.self_harm]}. "
+        f"Homicidal ideation: {_hi_words(r.homicidal_ideation)}."
+    )
+    notes = f" Clinician's notes: {r.notes.strip()}" if r.notes.strip() else ""
+    actions: list[str] = []
+    protective = list(intake.strengths)
+    if not r.fully_assessed:
+        missing = ", ".join(r.unassessed_fields)
+        summary = (
+            f"Risk not assessed at intake for: {missing}. {facts}{notes} The plan cannot be "
+            "finalised until the risk assessment is complete."
+        )
+        actions.append(
+            placeholder("risk", f"complete the assessment of {missing} (for example the C-SSRS screener) before finalising")
+        )
+        level = "not_assessed"
+    elif r.warrants_safety_plan:
+        summary = f"Risk present at intake. {facts}{notes}"
+        level = "not_assessed"
+        actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
+    else:
+        summary = f"Risk screened at intake. {facts}{notes}"
+        level = "none_identified"
+        actions.append("Repeat the risk screen at each plan review and whenever the clinical picture changes.")
+    if r.warrants_safety_plan:
+        actions[:0] = [
+            "Write a Stanley-Brown safety plan with the client by session 2 and give the client a copy.",
+            "Screen with the C-SSRS (since-last-visit version) at every session and update the safety plan when risk rises.",
+            "Lethal-means counselling: agree voluntary steps that limit access to the methods the client names.",
+            "Crisis contacts on the safety plan, including the 988 Suicide and Crisis Lifeline.",
+        ]
+    return Safety(
+        risk_assessed=r.fully_assessed,
+        suicidal_ideation=r.suicidal_ideation,
+        self_harm=r.self_harm,
+        homicidal_ideation=str(r.homicidal_ideation).lower() if r.homicidal_ideation != "not_assessed" else "not_assessed",
+        risk_level=level,  # type: ignore[arg-type]
+        summary=summary,
+        actions=actions,
+        reassessment="every session while risk is present (C-SSRS since last visit)" if r.warrants_safety_plan else "at each plan review",
+        protective_factors=protective,
+    )
+
+
+def safety_goal(kb: KnowledgeBase, intake: Intake, problem_id: str, interventions: dict[str, Intervention]) -> Goal:
+    mod = kb.modules[SAFETY_MODULE]
+    assert isinstance(mod, Module)
+    gid = "G1"
+    objectives: list[Objective] = []
+    for k, tmpl in enumerate(mod.objectives):
+        oid = f"{gid}.O{k + 1}"
+        text = " ".join(tmpl.text.split())
+        if tmpl.target.value is not None:
+            session = int(tmpl.target.value)
+            text = text.replace("{target}", str(session))
+            timeframe = Timeframe(by_session=session)
+            target = Target(value=None, text=f"done by session {session}", comparator="=")
+        else:
+            timeframe = Timeframe(by_session=1)
+            target = Target(value=None, text="done at every session", comparator="=")
+            text = text.rstrip(".") + ", starting by session 1."
+        baseline = Baseline(value=None, text=placeholder("baseline", "note any safety plan or steps already in place"))
+        objectives.append(
+            Objective(
+                id=oid, text=text, metric=tmpl.metric, baseline=baseline, target=target, direction="achieve",
+                timeframe=timeframe, measurement=tmpl.measurement, frequency=tmpl.frequency, stage="safety",
+                provenance=compose.knowledge_provenance(mod.id, mod.version, tmpl.id, text),
+            )
+        )
+        for iid in tmpl.interventions:
+            opt = next(i for i in mod.interventions if i.id == iid)
+            if opt.id in interventions:
+                interventions[opt.id].objective_ids = [*interventions[opt.id].objective_ids, oid]
+            else:
+                technique = f"{opt.name}: " + "; ".join(opt.techniques)
+                interventions[opt.id] = Intervention(
+                    id=f"I{len(interventions) + 1}", modality=opt.modality, technique=technique,
+                    frequency=opt.frequency, objective_ids=[oid], evidence=" ".join(opt.evidence.split()),
+                    provenance=compose.knowledge_provenance(mod.id, mod.version, opt.id, technique),
+                )
+    statement = (
+        "Stay safe while treatment takes effect: the client has a written plan for moments of crisis "
+        "and risk is checked at every contact."
+    )
+    return Goal(
+        id=gid, statement=statement, problem_ids=[problem_id], objectives=objectives,
+        provenance=compose.knowledge_provenance(mod.id, mod.version, None, statement),
+    )

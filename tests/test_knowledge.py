@@ -1,0 +1,96 @@
+"""The knowledge base: every file loads, and what it says is checkable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import codes, instruments, knowledge
+from assistant.errors import KnowledgeError
+from tests.conftest import SHARED
+
+KB = knowledge.load()
+REQUIRED = {
+    "gad", "panic", "social-anxiety", "specific-phobia", "ocd", "ptsd", "mdd", "pdd", "bipolar",
+    "insomnia", "alcohol", "cannabis", "opioid", "bpd-self-harm", "adhd-adult", "adjustment",
+    "prolonged-grief", "eating-binge-bulimia", "adolescent-depression", "perinatal-depression",
+}
+FACTS = (SHARED / "reference" / "clinical-facts.md").read_text(encoding="utf-8")
+SOURCE_IDS = set(re.findall(r"\*\*([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\*\*", FACTS))
+
+
+def test_every_required_presentation_and_module_exists() -> None:
+    assert REQUIRED <= set(KB.presentations)
+    assert {"safety-planning", "smart-writing", "audit-criteria", "instrument-guidance"} <= set(KB.modules)
+    assert {e.presentation for e in KB.examples.values()} == {"gad", "mdd", "ptsd", "alcohol"}
+
+
+@pytest.mark.parametrize("pid", sorted(KB.presentations))
+def test_codes_are_real_billable_icd10cm_codes(pid: str) -> None:
+    for c in KB.presentations[pid].codes:
+        info = codes.lookup(c)
+        assert info is not None and info.billable, f"{pid}: {c}"
+
+
+@pytest.mark.parametrize("pid", sorted(KB.presentations))
+def test_instruments_are_in_the_registry(pid: str) -> None:
+    for o in KB.presentations[pid].objectives:
+        if o.instrument:
+            assert instruments.get(o.instrument) is not None, f"{o.id}: {o.instrument}"
+
+
+def test_sources_cite_ids_from_the_facts_sheet() -> None:
+    assert len(SOURCE_IDS) > 50
+    unknown = set()
+    for rec in KB.records():
+        for s in rec.sources:
+            if s.id not in SOURCE_IDS:
+                unknown.add((rec.id, s.id))
+    assert not unknown, sorted(unknown)
+
+
+@pytest.mark.parametrize("pid", sorted(KB.presentations))
+def test_timelines_review_within_12_weeks_and_discharge_is_measurable(pid: str) -> None:
+    tl = KB.presentations[pid].timeline
+    points = [0, *sorted(tl.review_weeks)]
+    assert all(b - a <= 12 for a, b in zip(points, points[1:], strict=False)), points
+    assert max(tl.review_weeks) <= tl.weeks
+    measurable = [c for c in tl.discharge_criteria if re.search(r"\d", c)]
+    assert measurable, f"{pid}: no discharge criterion with a figure"
+
+
+@pytest.mark.parametrize("pid", sorted(KB.presentations))
+def test_interventions_name_a_protocol_with_evidence(pid: str) -> None:
+    for i in KB.presentations[pid].interventions:
+        assert i.sources and i.evidence.strip()
+        assert len(i.techniques) >= 2 or i.modality.lower().startswith(("medication", "referral")), i.id
+
+
+def test_content_hash_changes_with_content(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, tmp_path / "k")
+    before = knowledge.load(tmp_path / "k").content_hash
+    f = tmp_path / "k" / "presentations" / "gad.yaml"
+    f.write_text(f.read_text().replace("version: 1", "version: 2", 1))
+    assert knowledge.load(tmp_path / "k").content_hash != before
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda t: t.replace("id: gad.goal.worry", "id: other.goal.worry", 1), "must start with 'gad.'"),
+        (lambda t: t + "\nunexpected: 1\n", "unexpected"),
+        (lambda t: t.replace("objectives: [gad.obj.gad7,", "objectives: [gad.obj.missing,", 1), "gad.obj.missing"),
+    ],
+)
+def test_malformed_knowledge_is_refused_naming_the_file(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "k"
+    d.mkdir()
+    src = (knowledge.KNOWLEDGE_DIR / "presentations" / "gad.yaml").read_text()
+    (d / "gad.yaml").write_text(mutate(src))
+    with pytest.raises(KnowledgeError, match="gad.yaml") as exc:
+        knowledge.load(d)
+    assert message in str(exc.value)
