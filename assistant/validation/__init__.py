@@ -1,0 +1,61 @@
+"""Deterministic plan validation: the gate every draft passes.
+
+``validate(plan, intake, profile)`` runs every registered rule and returns a
+:class:`Report`. It is a pure function of its inputs and the authored data (instrument
+registry, knowledge base, payer profiles): no network, no model, the same answer every
+time. ``lint_objective(text)`` checks one objective sentence on its own.
+"""
+
+from __future__ import annotations
+
+from assistant.intake import Intake
+from assistant.plan import TreatmentPlan
+from assistant.validation import (  # noqa: F401 - importing registers the rules
+    profiles,
+    rules_evidence,
+    rules_objectives,
+    rules_plan,
+    rules_safety,
+    rules_wording,
+)
+from assistant.validation.context import Context
+from assistant.validation.registry import RULES, Rule, rules_markdown
+from assistant.validation.report import Finding, Report
+from assistant.validation.smart import LintResult, lint_objective
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintResult",
+    "Report",
+    "Rule",
+    "lint_objective",
+    "profiles",
+    "rules_markdown",
+    "validate",
+]
+
+
+def validate(
+    plan: TreatmentPlan,
+    intake: Intake | None = None,
+    profile: str = "default",
+    *,
+    for_signing: bool = False,
+) -> Report:
+    """Check ``plan`` (against ``intake`` when given) under a payer profile.
+
+    ``for_signing`` applies the stricter signing severities (unfilled placeholders and
+    missing signatures become errors) before the plan's status is ``signed``.
+    """
+    prof = profiles.load(profile)
+    ctx = Context(plan=plan, intake=intake, profile=prof, for_signing=for_signing)
+    findings: list[Finding] = []
+    for code in sorted(RULES):
+        level = prof.severity(code, signing=ctx.signing)
+        if level == "off":
+            continue
+        r = RULES[code]
+        for path, message in r.check(ctx):
+            findings.append(Finding(r.code, r.name, level, path, message))
+    return Report(findings=findings, profile=prof.name)

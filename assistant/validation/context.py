@@ -1,0 +1,120 @@
+"""Everything a rule may look at, computed once per validation run."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from assistant import instruments
+from assistant.intake import Intake
+from assistant.knowledge import KnowledgeBase
+from assistant.plan import Goal, Objective, Provenance, TreatmentPlan
+from assistant.validation.profiles import Profile
+from assistant.validation.smart import LintResult, lint_objective
+
+
+@dataclass
+class Context:
+    plan: TreatmentPlan
+    intake: Intake | None
+    profile: Profile
+    for_signing: bool = False
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return self.profile.param(key, default)
+
+    @property
+    def signing(self) -> bool:
+        """True when the plan is signed or is being checked before signing."""
+        return self.for_signing or self.plan.status == "signed"
+
+    def lint(self, o: Objective) -> LintResult:
+        return lint_objective(o.text)
+
+    def instrument(self, o: Objective) -> instruments.Instrument | None:
+        """The instrument an objective measures with: its field, else one named in its text."""
+        if o.instrument:
+            return instruments.get(o.instrument)
+        found = self.lint(o).instrument
+        return instruments.get(found) if found else None
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase | None:
+        """The knowledge base, or None when it cannot be loaded (e.g. a file is mid-edit)."""
+        from assistant import knowledge
+        from assistant.errors import AssistantError
+
+        try:
+            return knowledge.load_cached()
+        except (AssistantError, OSError, ValueError):
+            return _partial_knowledge()
+
+    @cached_property
+    def allowed_numbers(self) -> set[float]:
+        """Numbers the plan may state (see :mod:`assistant.validation.numbers`)."""
+        from assistant.validation.numbers import allowed_numbers
+
+        return allowed_numbers(self.plan, self.intake, self.knowledge)
+
+    @cached_property
+    def objectives(self) -> list[tuple[str, Goal, Objective]]:
+        """Every objective with its path and goal (computed once per run)."""
+        return list(self.plan.objectives())
+
+    @cached_property
+    def texts(self) -> list[tuple[str, str]]:
+        """Every free-text field with its path (computed once per run)."""
+        return list(self.plan.texts())
+
+    @cached_property
+    def objective_ids(self) -> set[str]:
+        return {o.id for _, _, o in self.objectives}
+
+    @cached_property
+    def provenance_by_path(self) -> dict[str, Provenance | None]:
+        out: dict[str, Provenance | None] = {p: item.provenance for p, _, item in self.plan.items()}
+        out["timeline"] = self.plan.timeline.provenance
+        return out
+
+    def provenance_for(self, text_path: str) -> Provenance | None:
+        """The provenance of the item that owns a text field path
+        (``goals[0].objectives[1].text`` -> the objective's)."""
+        return self.provenance_by_path.get(text_path.rsplit(".", 1)[0])
+
+    @cached_property
+    def word_stems(self) -> set[str]:
+        """The first five letters of every word in the plan's text, strengths and client words."""
+        parts = [t for _, t in self.texts] + self.plan.strengths
+        parts += [g.client_words or "" for g in self.plan.goals]
+        return {w[:5] for w in re.findall(r"[a-z]+", " ".join(parts).lower())}
+
+
+def written_by_clinician(prov: Provenance | None) -> bool:
+    """Clinician-written or clinician-edited text is the clinician's own statement."""
+    return prov is not None and (
+        prov.source == "clinician" or prov.authorship in ("written", "edited")
+    )
+
+
+def _partial_knowledge() -> KnowledgeBase | None:
+    """The records that load on their own, when the whole base does not (a file mid-edit)."""
+    from assistant import knowledge
+    from assistant.errors import AssistantError
+
+    tables: dict[str, dict[str, Any]] = {"presentation": {}, "module": {}, "example": {}}
+    for path in sorted(knowledge.KNOWLEDGE_DIR.rglob("*.yaml")):
+        try:
+            rec = knowledge._parse(path)
+        except (AssistantError, OSError, ValueError):
+            continue
+        tables[rec.kind].setdefault(rec.id, rec)
+    if not any(tables.values()):
+        return None
+    return KnowledgeBase(
+        presentations=tables["presentation"],
+        modules=tables["module"],
+        examples=tables["example"],
+        content_hash="partial",
+    )

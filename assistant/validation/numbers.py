@@ -1,0 +1,150 @@
+"""The never-invent check: where may a number in the plan come from?
+
+A number is traceable when it appears in the intake (scores, baselines, dates, its free
+text), in the instrument registry for an instrument the plan or intake uses, or in a
+knowledge record the plan cites (plus the safety-planning module), or when it is a percent
+reduction of such a baseline by such a percent (rounded down or up). Dates, ICD-10 codes,
+instrument names with digits (PHQ-9) and item ids are not numbers for this purpose.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+from assistant import instruments
+from assistant.errors import KnowledgeError
+from assistant.intake import Intake
+from assistant.knowledge import KnowledgeBase
+from assistant.plan import PLACEHOLDER, TreatmentPlan
+from assistant.validation.smart import instrument_pattern
+
+ALWAYS_CITED = ("safety-planning",)
+
+_ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ICD = re.compile(r"\b[A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4})?\b")
+_ITEM_ID = re.compile(r"\b[a-z][\w]*(?:[.-][\w]+)*[.-]\d[\w.-]*\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def numbers_in(text: str) -> frozenset[float]:
+    """Every figure a reader would see in ``text``, ignoring dates, codes, ids and names."""
+    t = PLACEHOLDER.sub(" ", text)
+    t = _ISO.sub(" ", t)
+    t = instrument_pattern().sub(" ", t)
+    t = _ICD.sub(" ", t)
+    t = _ITEM_ID.sub(" ", t)
+    return frozenset(float(n) for n in _NUMBER.findall(t))
+
+
+_RECORD_CACHE: dict[tuple[str, str], tuple[frozenset[float], frozenset[float]]] = {}
+
+
+def record_numbers(kb: KnowledgeBase, record_id: str) -> tuple[frozenset[float], frozenset[float]]:
+    """(every number, every percent) written anywhere in a knowledge record, cached per
+    record and knowledge-base version. An unknown record contributes nothing."""
+    key = (kb.content_hash, record_id)
+    if key not in _RECORD_CACHE:
+        try:
+            rec = kb.get(record_id)
+        except KnowledgeError:
+            _RECORD_CACHE[key] = (frozenset(), frozenset())
+        else:
+            dumped = " ".join(_strings(rec.model_dump(mode="json")))
+            pct = frozenset(float(m) for m in _PERCENT.findall(dumped))
+            _RECORD_CACHE[key] = (numbers_in(dumped), pct)
+    return _RECORD_CACHE[key]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if value is not None and not isinstance(value, bool) else []
+
+
+@lru_cache(maxsize=8192)
+def instrument_names_in(text: str) -> frozenset[str]:
+    return frozenset(m.group(0) for m in instrument_pattern().finditer(text))
+
+
+def cited_records(plan: TreatmentPlan) -> set[str]:
+    out = set(ALWAYS_CITED)
+    for _, _, item in plan.items():
+        if item.provenance.record_id:
+            out.add(item.provenance.record_id)
+    tl = plan.timeline.provenance
+    if tl is not None and tl.record_id:
+        out.add(tl.record_id)
+    return out
+
+
+def _intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
+    """(all numbers, baseline values) from the intake."""
+    allowed: set[float] = set()
+    bases: set[float] = set()
+    for a in intake.assessments:
+        allowed.add(float(a.score))
+        bases.add(float(a.score))
+    for b in intake.baselines:
+        lo, hi = b.bounds()
+        allowed |= {lo, hi}
+        bases |= {lo, hi}
+    for d in [intake.intake_date, *(a.date for a in intake.assessments if a.date)]:
+        allowed |= {float(d.year), float(d.month), float(d.day)}
+    for _, text in intake.free_text():
+        allowed |= numbers_in(text)
+    for p in intake.presenting_problems:
+        if p.duration:
+            allowed |= numbers_in(p.duration)
+    allowed.add(float(intake.age_on()))
+    return allowed, bases
+
+
+def allowed_numbers(
+    plan: TreatmentPlan, intake: Intake | None, kb: KnowledgeBase | None
+) -> set[float]:
+    """Every number the plan may state without a clinician having written it."""
+    allowed: set[float] = {0.0}
+    bases: set[float] = set()
+    if intake is not None:
+        a, b = _intake_numbers(intake)
+        allowed |= a
+        bases |= b
+    used = {o.instrument for _, _, o in plan.objectives() if o.instrument}
+    if intake is not None:
+        used |= {a.instrument for a in intake.assessments}
+    for _, text in plan.texts():
+        used |= instrument_names_in(text)
+    percents: set[float] = set()
+    for name in used:
+        inst = instruments.get(name)
+        if inst is not None:
+            allowed |= inst.numbers()
+            if inst.response_percent is not None:
+                percents.add(inst.response_percent.value)
+    if kb is not None:
+        for rid in cited_records(plan):
+            nums, pct = record_numbers(kb, rid)
+            allowed |= nums
+            percents |= pct
+    for _, _, o in plan.objectives():
+        bl = o.baseline
+        if bl is not None and bl.value is not None and bl.value in allowed:
+            bases |= {bl.value} | ({bl.high} if bl.high is not None else set())
+    for base in bases:
+        for share in percents:
+            x = base * (1 - share / 100)
+            allowed |= {float(math.floor(x)), float(math.ceil(x))}
+    tl = plan.timeline
+    if tl.provenance is not None and tl.provenance.record_id:
+        for v in (tl.estimated_sessions_min, tl.estimated_sessions_max, tl.estimated_weeks,
+                  tl.session_minutes):  # fmt: skip
+            if v is not None:
+                allowed.add(float(v))
+    return allowed
