@@ -1,9 +1,302 @@
-"""Commands for this concern are registered here (module owned by its feature)."""
+"""Commands for accounts, the plan store and exports.
+
+``user add|list|set-supervisor``, ``plan save|list|show|history|audit|submit|approve|
+return|sign|comments|review``, and ``export PLAN.json --format ...``. Plan commands act
+as ``--user`` after a password check (typed hidden, or ``--password-stdin``).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
+
+from assistant.errors import AccessDenied, StoreError
+
+user_app = typer.Typer(help="Manage clinician and supervisor accounts.", no_args_is_help=True)
+plan_app = typer.Typer(help="Keep, review and sign plans in the plan store.", no_args_is_help=True)
+
+UserOpt = typer.Option(..., "--user", "-u", help="Your user name.")
+StdinOpt = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
+VersionOpt = typer.Option(None, "--expected-version", help="The version you started from.")
+ShowOutOpt = typer.Option(None, "-o", "--output", help="Write the plan JSON here.")
+ExportOutOpt = typer.Option(None, "-o", "--output", help="Output file (default: beside the plan).")
+CommentOpt = typer.Option(
+    ..., "--comment", "-c", help="ITEM:REASON:text, e.g. obj-1-1:missing_baseline:add the score"
+)
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from assistant.store import open_store
+
+    return open_store()
+
+
+def _read_password(password_stdin: bool, *, confirm: bool = False) -> str:
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise StoreError("no password on standard input")
+        return line.rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+def _login(user: str, password_stdin: bool):  # type: ignore[no-untyped-def]
+    store = _store()
+    return store, store.accounts.authenticate(user, _read_password(password_stdin))
+
+
+# ---------------------------------------------------------------- users
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: str = typer.Option("clinician", help="clinician or supervisor"),
+    name: str = typer.Option("", help="Full name as it appears on signatures."),
+    credentials: str = typer.Option("", help="Credentials for signatures, e.g. LCSW."),
+    supervisor: str = typer.Option(None, help="User name of this clinician's supervisor."),
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Add an account. The password is asked twice (hidden); none is ever set by default."""
+    password = _read_password(password_stdin, confirm=True)
+    acc = _store().accounts.add(
+        username,
+        password,
+        role=role,
+        full_name=name,
+        credentials=credentials or None,
+        supervisor=supervisor,
+    )
+    typer.echo(f"added {acc.role} {acc.username}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List accounts (no passwords)."""
+    accounts = _store().accounts.all()
+    by_id = {a.id: a.username for a in accounts}
+    if not accounts:
+        typer.echo("no users yet: add one with `assistant user add NAME`")
+    for a in accounts:
+        sup = f" supervised by {by_id.get(a.supervisor_id or -1)}" if a.supervisor_id else ""
+        typer.echo(f"{a.username:<16} {a.role:<10} {a.display}{sup}")
+
+
+@user_app.command("set-supervisor")
+def user_set_supervisor(
+    username: str,
+    supervisor: str = typer.Argument(None, help="Supervisor's user name; leave out with --none."),
+    none: bool = typer.Option(False, "--none", help="Remove the supervisor."),
+) -> None:
+    """Make SUPERVISOR the supervisor of USERNAME."""
+    if supervisor is None and not none:
+        raise StoreError("name the supervisor, or pass --none to remove one")
+    acc = _store().accounts.set_supervisor(username, None if none else supervisor)
+    typer.echo(f"{acc.username}: supervisor {'removed' if none else 'set to ' + supervisor}")
+
+
+# ---------------------------------------------------------------- plans
+
+
+@plan_app.command("save")
+def plan_save(
+    path: Path,
+    user: str = UserOpt,
+    plan_id: int = typer.Option(None, "--plan-id", help="Save as a new version of this plan."),
+    expected_version: int = VersionOpt,
+    note: str = typer.Option("", help="A short note for the history."),
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Store PATH as a new plan, or as a new version of --plan-id."""
+    from assistant.plan import load
+
+    plan = load(path)
+    store, me = _login(user, password_stdin)
+    if plan_id is None:
+        saved = store.create(me, plan, note=note)
+    else:
+        if expected_version is None:
+            raise StoreError(
+                "say which version you edited: --expected-version N (see `plan history`)"
+            )
+        saved = store.save(me, plan_id, plan, expected_version=expected_version, note=note)
+    typer.echo(f"plan {saved.plan_id} version {saved.version} ({saved.status})")
+
+
+@plan_app.command("list")
+def plan_list(user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
+    """Plans you may see: yours, and your supervisees'."""
+    store, me = _login(user, password_stdin)
+    rows = store.plans(me)
+    if not rows:
+        typer.echo("no plans")
+    for p in rows:
+        typer.echo(f"{p.plan_id:>4}  v{p.version:<3} {p.status:<10} {p.owner:<12} {p.client_name}")
+
+
+@plan_app.command("show")
+def plan_show(
+    plan_id: int,
+    user: str = UserOpt,
+    version: int = typer.Option(None, help="An older version."),
+    output: Path = ShowOutOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Print (or write) a plan's JSON."""
+    store, me = _login(user, password_stdin)
+    got = store.get(me, plan_id, version)
+    if output:
+        output.write_text(got.plan.dumps(), encoding="utf-8")
+        typer.echo(f"plan {plan_id} version {got.version} written to {output}")
+    else:
+        typer.echo(got.plan.dumps())
+
+
+@plan_app.command("history")
+def plan_history(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
+    """Every version with who saved it and when."""
+    store, me = _login(user, password_stdin)
+    for h in store.history(me, plan_id):
+        typer.echo(
+            f"v{h.version:<3} {h.status:<10} {h.saved_by:<12} {h.saved_at:%Y-%m-%d %H:%M}  {h.note}"
+        )
+
+
+@plan_app.command("audit")
+def plan_audit(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
+    """The audit log of one plan."""
+    store, me = _login(user, password_stdin)
+    for a in store.audit(me, plan_id):
+        v = f"v{a.version}" if a.version else "-"
+        typer.echo(f"{a.at:%Y-%m-%d %H:%M:%S}  {a.username:<12} {a.action:<8} {v:<5} {a.detail}")
+
+
+@plan_app.command("submit")
+def plan_submit(
+    plan_id: int,
+    user: str = UserOpt,
+    expected_version: int = VersionOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Send a plan to your supervisor."""
+    store, me = _login(user, password_stdin)
+    s = store.submit(me, plan_id, expected_version=expected_version)
+    typer.echo(f"plan {plan_id} version {s.version}: {s.status}")
+
+
+@plan_app.command("approve")
+def plan_approve(
+    plan_id: int,
+    user: str = UserOpt,
+    expected_version: int = VersionOpt,
+    note: str = typer.Option(""),
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Approve a supervisee's submitted plan."""
+    store, me = _login(user, password_stdin)
+    s = store.approve(me, plan_id, expected_version=expected_version, note=note)
+    typer.echo(f"plan {plan_id} version {s.version}: {s.status}")
+
+
+@plan_app.command("return")
+def plan_return(
+    plan_id: int,
+    user: str = UserOpt,
+    comment: list[str] = CommentOpt,
+    expected_version: int = VersionOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Return a plan to the clinician with comments per item."""
+    from assistant.store import ReviewNote
+
+    notes = []
+    for c in comment:
+        parts = c.split(":", 2)
+        if len(parts) != 3:
+            raise StoreError(f"write each comment as ITEM:REASON:text (got '{c}')")
+        notes.append(ReviewNote(parts[0].strip(), parts[1].strip(), parts[2].strip()))
+    store, me = _login(user, password_stdin)
+    s = store.return_plan(me, plan_id, notes, expected_version=expected_version)
+    typer.echo(f"plan {plan_id} version {s.version}: {s.status} with {len(notes)} comment(s)")
+
+
+@plan_app.command("sign")
+def plan_sign(
+    plan_id: int,
+    user: str = UserOpt,
+    credentials: str = typer.Option(
+        None, help="Credentials to sign with (default: your account's)."
+    ),
+    expected_version: int = VersionOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Sign a plan (as its clinician, or as the supervisor)."""
+    store, me = _login(user, password_stdin)
+    s = store.sign(me, plan_id, expected_version=expected_version, credentials=credentials)
+    typer.echo(f"plan {plan_id} version {s.version}: {s.status}")
+
+
+@plan_app.command("comments")
+def plan_comments(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
+    """The supervisor's comments from the last review."""
+    store, me = _login(user, password_stdin)
+    rows = store.comments(me, plan_id)
+    if not rows:
+        typer.echo("no comments")
+    for c in rows:
+        typer.echo(
+            f"[{c.reason}] {c.item_id or c.item_path}: {c.comment} ({c.author}, on version {c.version})"
+        )
+
+
+@plan_app.command("review")
+def plan_review(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
+    """The supervisor's view: each item's suggestion, current text, diff, provenance, findings."""
+    from assistant.store import review
+
+    store, me = _login(user, password_stdin)
+    got = store.get(me, plan_id)
+    for v in review.view(got.plan, store.findings(got.plan)):
+        typer.echo(f"== {v.item_id} ({v.kind}, {v.authorship}; {v.provenance})")
+        typer.echo(f"   now: {v.current}")
+        if v.diff:
+            typer.echo("\n".join("   " + line for line in v.diff.splitlines()))
+        for f in v.findings:
+            typer.echo(f"   ! {f.severity} {f.rule}: {f.message}")
+    c = review.counts(got.plan)
+    typer.echo(
+        f"accepted {c.accepted}, edited {c.edited}, rejected {c.rejected}, written {c.written}, not reviewed {c.pending}"
+    )
+
+
+# ---------------------------------------------------------------- export
+
+
+def export(
+    path: Path,
+    fmt: str = typer.Option("md", "--format", "-f", help="md, docx, pdf, json, fhir or client"),
+    output: Path = ExportOutOpt,
+) -> None:
+    """Export a plan file as a document, FHIR R4 Bundle, or plain-language client copy."""
+    from assistant.export import FORMATS, SUFFIX, render
+    from assistant.plan import load
+
+    if fmt not in FORMATS:
+        raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    data = render(load(path), fmt)
+    target = output or path.with_name(path.stem + SUFFIX[fmt])
+    if target.resolve() == path.resolve():
+        raise StoreError("the export would overwrite the plan file: choose another -o")
+    target.write_bytes(data)
+    typer.echo(f"wrote {target} ({len(data)} bytes)")
 
 
 def register(app: typer.Typer) -> None:
-    """No commands yet."""
+    app.add_typer(user_app, name="user")
+    app.add_typer(plan_app, name="plan")
+    app.command("export")(export)
+
+
+__all__ = ["AccessDenied", "register"]

@@ -1,0 +1,81 @@
+"""Exports: the plan as Markdown, DOCX, PDF, JSON, a FHIR R4 Bundle, or a client copy.
+
+``render(plan, fmt)`` returns the file's bytes. Only a plan that is signed and passes the
+validator is exported as final; everything else is marked "DRAFT — not final".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from assistant.errors import PlanError
+from assistant.logs import get_logger, register_identifiers
+from assistant.plan import TreatmentPlan
+
+log = get_logger(__name__)
+
+Format = Literal["md", "docx", "pdf", "json", "fhir", "client"]
+FORMATS: tuple[str, ...] = ("md", "docx", "pdf", "json", "fhir", "client")
+SUFFIX = {
+    "md": ".md",
+    "docx": ".docx",
+    "pdf": ".pdf",
+    "json": ".json",
+    "fhir": ".fhir.json",
+    "client": ".client.md",
+}
+
+
+def is_final(plan: TreatmentPlan, validator: Callable[..., Any] | None = None) -> bool:
+    """Signed, carrying a clinician's signature, and free of validator errors."""
+    if plan.status != "signed" or not any(s.role == "clinician" for s in plan.signatures):
+        return False
+    if validator is None:
+        from assistant.store.service import default_validator
+
+        validator = default_validator
+    try:
+        report = validator(plan, None, "default", for_signing=True)
+    except ImportError:
+        return False
+    return not any(getattr(f, "severity", "") == "error" for f in report.findings)
+
+
+def render(plan: TreatmentPlan, fmt: str, *, validator: Callable[..., Any] | None = None) -> bytes:
+    """The plan as ``fmt`` (one of md, docx, pdf, json, fhir, client)."""
+    h = plan.header
+    register_identifiers(
+        h.client_name,
+        h.record_id,
+        h.client_dob.isoformat() if h.client_dob else None,
+        h.clinician_license,
+    )
+    if fmt not in FORMATS:
+        raise PlanError(f"unknown export format '{fmt}': use one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return plan.dumps().encode("utf-8")
+    final = is_final(plan, validator)
+    log.debug("exporting a plan as %s (final=%s)", fmt, final)
+    if fmt == "fhir":
+        from assistant.export import fhir
+
+        return fhir.to_json(plan, final=final).encode("utf-8")
+    if fmt == "client":
+        from assistant.export import client_copy
+
+        return client_copy.write(plan, final=final)
+    from assistant.export.document import build
+
+    doc = build(plan, final=final)
+    if fmt == "md":
+        from assistant.export import markdown
+
+        return markdown.write(doc)
+    if fmt == "docx":
+        from assistant.export import docx
+
+        return docx.write(doc)
+    from assistant.export import pdf
+
+    return pdf.write(doc)

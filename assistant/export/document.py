@@ -1,0 +1,272 @@
+"""The clinical document as a list of plain blocks, shared by the Markdown, DOCX and PDF writers.
+
+Building the content once keeps the three formats saying the same thing; each writer only
+lays the blocks out. Rejected suggestions are left out (``review.active``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from assistant.plan import Objective, Signature, TreatmentPlan
+from assistant.store.review import active
+
+DRAFT_MARK = "DRAFT — not final"
+_RISK = {
+    "not_assessed": "not assessed",
+    "none_identified": "none identified",
+    "low": "low",
+    "moderate": "moderate",
+    "high": "high",
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    label: str = ""  # bold lead-in, e.g. "Client's words"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[int] = field(default_factory=list)  # relative column widths
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    role: str
+    name: str
+    credentials: str
+    date: str
+
+
+Block = Heading | Para | Bullets | Table | SignatureLine
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    final: bool
+    blocks: list[Block]
+
+    @property
+    def mark(self) -> str | None:
+        return None if self.final else DRAFT_MARK
+
+
+def _d(value: dt.date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _next_review(plan: TreatmentPlan) -> str:
+    h = plan.header
+    if plan.timeline.review_dates:
+        future = sorted(plan.timeline.review_dates)
+        return future[0].isoformat()
+    if h.review_interval_days:
+        base = h.last_reviewed or h.created
+        return (base + dt.timedelta(days=h.review_interval_days)).isoformat()
+    return "—"
+
+
+def objective_row(o: Objective) -> list[str]:
+    baseline = o.baseline.text if o.baseline else "[baseline: not set]"
+    if o.baseline and o.baseline.date:
+        baseline += f" ({o.baseline.date.isoformat()})"
+    target = "[target: not set]"
+    if o.target:
+        target = o.target.text
+        if (
+            o.target.value is not None
+            and not any(c in o.target.text for c in "<>=")
+            and not o.target.text[:1].isalpha()
+        ):
+            target = f"{o.target.comparator} {o.target.text}".replace("<=", "≤").replace(">=", "≥")
+    how = o.measurement or o.metric or "—"
+    if o.frequency and o.frequency not in how:
+        how = f"{how} ({o.frequency})"
+    return [f"{o.id}: {o.text}", baseline, target, o.timeframe.text(), how]
+
+
+def build(plan: TreatmentPlan, *, final: bool) -> Document:
+    """Every section a payer expects, in a fixed order."""
+    plan = active(plan)
+    h = plan.header
+    b: list[Block] = []
+    clinician = h.clinician_name + (
+        f", {h.clinician_credentials}" if h.clinician_credentials else ""
+    )
+    rows = [
+        ["Client", h.client_name],
+        ["Date of birth", _d(h.client_dob)],
+        ["Record number", h.record_id],
+        ["Pronouns", h.pronouns or "—"],
+        [
+            "Clinician",
+            clinician + (f" (licence {h.clinician_license})" if h.clinician_license else ""),
+        ],
+        ["Supervisor", h.supervisor_name or "—"],
+        ["Plan date", h.created.isoformat()],
+        ["Last reviewed", _d(h.last_reviewed)],
+        ["Next review", _next_review(plan)],
+        ["Payer", h.payer or "—"],
+        ["Setting", h.setting or "—"],
+        ["Status", "signed (final)" if final else f"{plan.status} — not final"],
+    ]
+    b.append(Table(["", ""], rows, [1, 3]))
+
+    b.append(Heading("Diagnoses"))
+    if plan.diagnoses:
+        b.append(
+            Table(
+                ["ICD-10-CM", "Diagnosis", "Role"],
+                [
+                    [
+                        d.code,
+                        d.label + (f" — {d.sequencing_note}" if d.sequencing_note else ""),
+                        "primary" if d.primary else "secondary",
+                    ]
+                    for d in plan.diagnoses
+                ],
+                [1, 4, 1],
+            )
+        )
+    else:
+        b.append(Para("No diagnosis recorded."))
+
+    number = {p.id: f"Problem {i}" for i, p in enumerate(plan.problems, 1)}
+    b.append(Heading("Problems"))
+    for p in plan.problems:
+        codes = f" (linked to {', '.join(p.diagnosis_codes)})" if p.diagnosis_codes else ""
+        b.append(Para(p.statement + codes, label=f"{number[p.id]}."))
+        if p.functional_impact:
+            b.append(Bullets([f"Impact: {x}" for x in p.functional_impact]))
+
+    b.append(Heading("Goals and objectives"))
+    for gi, g in enumerate(plan.goals, 1):
+        b.append(Heading(f"Goal {gi}: {g.statement}", level=2))
+        if g.client_words:
+            b.append(Para(f"“{g.client_words}”", label="In the client's words:"))
+        if g.problem_ids:
+            b.append(Para(", ".join(number.get(i, i) for i in g.problem_ids), label="Addresses:"))
+        if g.objectives:
+            b.append(
+                Table(
+                    ["Objective", "Baseline", "Target", "Timeframe", "Measured by"],
+                    [objective_row(o) for o in g.objectives],
+                    [5, 2, 2, 2, 3],
+                )
+            )
+
+    b.append(Heading("Interventions"))
+    if plan.interventions:
+        b.append(
+            Table(
+                ["Modality", "What the clinician will do", "How often", "For objectives"],
+                [
+                    [
+                        iv.modality,
+                        iv.technique,
+                        iv.frequency or "—",
+                        ", ".join(iv.objective_ids) or "—",
+                    ]
+                    for iv in plan.interventions
+                ],
+                [2, 5, 2, 2],
+            )
+        )
+
+    t = plan.timeline
+    b.append(Heading("Timeline"))
+    facts = []
+    if t.estimated_sessions_min or t.estimated_sessions_max:
+        lo, hi = t.estimated_sessions_min, t.estimated_sessions_max
+        facts.append(
+            f"Estimated sessions: {lo}-{hi}"
+            if lo and hi and lo != hi
+            else f"Estimated sessions: {lo or hi}"
+        )
+    if t.estimated_weeks:
+        facts.append(f"Estimated length: {t.estimated_weeks} weeks")
+    if t.session_type or t.session_minutes:
+        kind = t.session_type or "session"
+        facts.append(
+            f"Sessions: {kind}" + (f", {t.session_minutes} minutes" if t.session_minutes else "")
+        )
+    if t.session_frequency:
+        facts.append(f"Frequency: {t.session_frequency}")
+    if t.review_dates:
+        facts.append("Review dates: " + ", ".join(d.isoformat() for d in t.review_dates))
+    b.append(Bullets(facts or ["No timeline recorded."]))
+
+    b.append(Heading("Discharge criteria"))
+    b.append(Bullets(t.discharge_criteria or ["[discharge criteria: not set]"]))
+
+    b.append(Heading("Safety"))
+    s = plan.safety
+    if s is None:
+        b.append(Para("[safety: risk not documented]"))
+    else:
+        b.append(
+            Table(
+                ["", ""],
+                [
+                    ["Risk assessed", "yes" if s.risk_assessed else "no"],
+                    ["Suicidal ideation", s.suicidal_ideation.replace("_", " ")],
+                    ["Self-harm", s.self_harm.replace("_", " ")],
+                    ["Harm to others", s.homicidal_ideation.replace("_", " ")],
+                    ["Risk level", _RISK.get(s.risk_level, s.risk_level)],
+                    ["Reassessment", s.reassessment or "—"],
+                ],
+                [1, 3],
+            )
+        )
+        b.append(Para(s.summary, label="Summary:"))
+        if s.actions:
+            b.append(Bullets(s.actions))
+        if s.protective_factors:
+            b.append(Para(", ".join(s.protective_factors), label="Protective factors:"))
+
+    b.append(Heading("Strengths"))
+    b.append(Bullets(plan.strengths or ["[strengths: not recorded]"]))
+    if plan.sequencing:
+        b.append(Heading("Sequencing"))
+        b.append(Bullets(plan.sequencing))
+
+    b.append(Heading("Signatures"))
+    signed: dict[str, Signature] = {sg.role: sg for sg in plan.signatures}
+    roles = ["client", "clinician"] + (
+        ["supervisor"] if h.supervisor_name or "supervisor" in signed else []
+    )
+    roles += [r for r in signed if r not in roles]
+    for role in roles:
+        sg = signed.get(role)
+        if sg:
+            b.append(
+                SignatureLine(
+                    role.capitalize(), sg.name, sg.credentials or "", sg.signed_on.isoformat()
+                )
+            )
+        else:
+            name, creds = "", ""
+            if role == "clinician":
+                name, creds = h.clinician_name, h.clinician_credentials or ""
+            elif role == "supervisor":
+                name = h.supervisor_name or ""
+            b.append(SignatureLine(role.capitalize(), name, creds, ""))
+    title = "Treatment plan" if final else f"Treatment plan — {DRAFT_MARK}"
+    return Document(title, final, b)

@@ -1,0 +1,108 @@
+"""Opening the database and bringing its schema up to date.
+
+SQLite under the data directory by default; PostgreSQL when ``DATABASE_URL`` names one
+(``postgresql+psycopg://user:password@host/db``). The schema is managed only through the
+Alembic migrations shipped in ``assistant/migrations``; no ini file is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from assistant.errors import StoreError
+from assistant.logs import get_logger
+
+log = get_logger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+HEAD = "0001"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; the folder of a SQLite file is created if missing."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            "the database address is not a valid URL: use sqlite:///path/to/plans.sqlite "
+            "or postgresql+psycopg://user:password@host/database"
+        ) from None
+    if parsed.drivername == "postgresql" or parsed.drivername == "postgres":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, future=True, pool_pre_ping=True)
+    except NoSuchModuleError:
+        raise StoreError(
+            f"no database driver for '{parsed.drivername}': for PostgreSQL install "
+            "psycopg (pip install 'psycopg[binary]') and use postgresql+psycopg://"
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"the database driver is not installed ({exc.name})") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the newest)."""
+    from alembic import command
+
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), revision)
+    except OperationalError as exc:
+        raise StoreError(
+            f"cannot reach the plan database ({engine.url.render_as_string(hide_password=True)}): "
+            f"{str(exc.orig).strip().splitlines()[0] if exc.orig else 'connection failed'}"
+        ) from None
+    log.debug("database schema at %s", revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """Engine for ``url`` (default: the configured database), migrated to the newest schema."""
+    if url is None:
+        from assistant.config import get_settings
+
+        url = get_settings().effective_database_url
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
