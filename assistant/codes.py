@@ -70,7 +70,9 @@ def specific_codes(code: str, limit: int = 12) -> list[CodeInfo]:
     return out
 
 
-def search(text: str, limit: int = 20, chapter_prefixes: tuple[str, ...] = ("F", "Z", "R45", "G47")) -> list[CodeInfo]:
+def search(
+    text: str, limit: int = 20, chapter_prefixes: tuple[str, ...] = ("F", "Z", "R45", "G47")
+) -> list[CodeInfo]:
     """Billable codes whose code or title contains every word of ``text``."""
     words = [w for w in re.split(r"\s+", text.strip().lower()) if w]
     if not words:

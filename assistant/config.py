@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_repair_rounds: int = Field(default=2, ge=0, le=5)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_max_tokens: int | None = Field(default=None, ge=64, le=32768)
     llm_cost_per_1k_input: float = Field(default=0.0, ge=0)
     llm_cost_per_1k_output: float = Field(default=0.0, ge=0)
     review_interval_days: int = Field(default=90, ge=7, le=365)

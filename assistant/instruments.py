@@ -125,9 +125,13 @@ _REGISTRY: tuple[Instrument, ...] = (
             _B(20, 27, "severe"),
         ),
         bands_confirmed=False,
-        cutoff=Fact(11, "11 or more was the best cut-off for major depression at ages 13-17", ("M-PHQA",)),
+        cutoff=Fact(
+            11, "11 or more was the best cut-off for major depression at ages 13-17", ("M-PHQA",)
+        ),
         remission_below=Fact(5, "below 5, by analogy with the PHQ-9", ("M-PHQ3",), confirmed=False),
-        response_percent=Fact(50, "a fall of 50% or more, by analogy with the PHQ-9", ("M-PHQ3",), confirmed=False),
+        response_percent=Fact(
+            50, "a fall of 50% or more, by analogy with the PHQ-9", ("M-PHQ3",), confirmed=False
+        ),
         loinc="89204-2",
         loinc_confirmed=False,
         frequency="every session or monthly",
@@ -157,14 +161,23 @@ _REGISTRY: tuple[Instrument, ...] = (
         high=80,
         bands=(),
         bands_confirmed=False,
-        cutoff=Fact(33, "31-33 marks probable PTSD; 33 is used as the upper bound", ("M-PCL1", "M-PCL2")),
+        cutoff=Fact(
+            33, "31-33 marks probable PTSD; 33 is used as the upper bound", ("M-PCL1", "M-PCL2")
+        ),
         remission_below=Fact(33, "falling below the 31-33 cut-point", (), confirmed=False),
-        meaningful_change=Fact(10, "a 10-point change is clinically meaningful; 5 points is the minimum sign of response", ("M-PCL2", "M-PCL3")),
+        meaningful_change=Fact(
+            10,
+            "a 10-point change is clinically meaningful; 5 points is the minimum sign of response",
+            ("M-PCL2", "M-PCL3"),
+        ),
         loinc=None,
         frequency="repeat during treatment (interval not confirmed)",
         aliases=("PCL5", "PCL 5", "PTSD Checklist"),
         sources=("M-PCL1", "M-PCL2", "M-PCL3"),
-        notes=("No empirically derived severity bands exist.", "LOINC code not confirmed (sources conflict)."),
+        notes=(
+            "No empirically derived severity bands exist.",
+            "LOINC code not confirmed (sources conflict).",
+        ),
     ),
     Instrument(
         id="AUDIT",
@@ -190,7 +203,9 @@ _REGISTRY: tuple[Instrument, ...] = (
         name="AUDIT Consumption",
         low=0,
         high=12,
-        cutoff=Fact(4, "4 or more is positive for men, 3 or more for women", ("M-AUDC1", "M-AUDC2")),
+        cutoff=Fact(
+            4, "4 or more is positive for men, 3 or more for women", ("M-AUDC1", "M-AUDC2")
+        ),
         loinc="75626-2",
         loinc_confirmed=False,
         frequency="screening tool",
@@ -229,7 +244,9 @@ _REGISTRY: tuple[Instrument, ...] = (
         ),
         cutoff=Fact(15, "15 or more is clinically significant insomnia", ("M-ISI1", "M-ISI2")),
         remission_below=Fact(8, "remission is a total below 8", ("M-ISI2", "M-ISI3")),
-        meaningful_change=Fact(8.4, "a fall of about 8.4 points matched moderate improvement", ("M-ISI3",)),
+        meaningful_change=Fact(
+            8.4, "a fall of about 8.4 points matched moderate improvement", ("M-ISI3",)
+        ),
         loinc="96899-5",
         loinc_confirmed=False,
         frequency="every 2 weeks during treatment",
@@ -243,7 +260,11 @@ _REGISTRY: tuple[Instrument, ...] = (
         high=28,
         bands=(),
         bands_confirmed=False,
-        cutoff=Fact(8, "8 or more on the self-report version suggests panic disorder (sources disagree: 8 or 9)", ("M-PD3", "M-PD4")),
+        cutoff=Fact(
+            8,
+            "8 or more on the self-report version suggests panic disorder (sources disagree: 8 or 9)",
+            ("M-PD3", "M-PD4"),
+        ),
         frequency="weekly (the self-report version was built for weekly monitoring)",
         aliases=("PDSS-SR", "Panic Disorder Severity Scale"),
         sources=("M-PD1", "M-PD2", "M-PD3", "M-PD4"),
@@ -262,8 +283,16 @@ _REGISTRY: tuple[Instrument, ...] = (
             _B(32, 40, "extreme"),
         ),
         cutoff=Fact(16, "16 or more is often used as a trial-entry threshold", (), confirmed=False),
-        remission_below=Fact(12, "a total of 12 or less is a common remission convention", (), confirmed=False, inclusive=True),
-        response_percent=Fact(35, "a fall of 35% or more is a common convention", (), confirmed=False),
+        remission_below=Fact(
+            12,
+            "a total of 12 or less is a common remission convention",
+            (),
+            confirmed=False,
+            inclusive=True,
+        ),
+        response_percent=Fact(
+            35, "a fall of 35% or more is a common convention", (), confirmed=False
+        ),
         frequency="every 4 weeks (clinician-rated)",
         aliases=("YBOCS", "Y BOCS", "Yale-Brown"),
         sources=("M-YB1", "M-YB2"),
@@ -290,7 +319,11 @@ _REGISTRY: tuple[Instrument, ...] = (
         name="Edinburgh Postnatal Depression Scale",
         low=0,
         high=30,
-        cutoff=Fact(13, "13 or more: assess for probable depression (10 for more sensitivity)", ("M-EP1", "M-EP2")),
+        cutoff=Fact(
+            13,
+            "13 or more: assess for probable depression (10 for more sensitivity)",
+            ("M-EP1", "M-EP2"),
+        ),
         loinc="71354-5",
         loinc_confirmed=False,
         frequency="repeat after 2 weeks when unclear; then at each review",
@@ -303,8 +336,16 @@ _REGISTRY: tuple[Instrument, ...] = (
         name="Cannabis Use Disorders Identification Test-Revised",
         low=0,
         high=32,
-        bands=(_B(0, 7, "low risk"), _B(8, 11, "hazardous"), _B(12, 32, "possible cannabis use disorder")),
-        cutoff=Fact(8, "8 or more is hazardous use; 12 or more possible cannabis use disorder", ("M-CU1", "M-CU3")),
+        bands=(
+            _B(0, 7, "low risk"),
+            _B(8, 11, "hazardous"),
+            _B(12, 32, "possible cannabis use disorder"),
+        ),
+        cutoff=Fact(
+            8,
+            "8 or more is hazardous use; 12 or more possible cannabis use disorder",
+            ("M-CU1", "M-CU3"),
+        ),
         frequency="screening tool",
         aliases=("CUDIT", "CUDITR"),
         sources=("M-CU1", "M-CU2", "M-CU3"),
@@ -314,7 +355,11 @@ _REGISTRY: tuple[Instrument, ...] = (
         name="Adult ADHD Self-Report Scale v1.1, Part A",
         low=0,
         high=6,
-        cutoff=Fact(4, "4 or more answers in the shaded boxes of Part A calls for full assessment", ("M-AS1", "M-AS2")),
+        cutoff=Fact(
+            4,
+            "4 or more answers in the shaded boxes of Part A calls for full assessment",
+            ("M-AS1", "M-AS2"),
+        ),
         frequency="screening tool",
         aliases=("ASRS v1.1", "ASRS-v1.1"),
         sources=("M-AS1", "M-AS2", "M-AS3"),
@@ -324,7 +369,9 @@ _REGISTRY: tuple[Instrument, ...] = (
         name="Eating Disorder Examination Questionnaire 6.0, global score",
         low=0,
         high=6,
-        cutoff=Fact(2.8, "2.8 or more in clinical samples (suggested cut-offs range from 2.3)", ("M-ED1",)),
+        cutoff=Fact(
+            2.8, "2.8 or more in clinical samples (suggested cut-offs range from 2.3)", ("M-ED1",)
+        ),
         frequency="every 4 weeks",
         aliases=("EDEQ", "EDE-Q 6.0"),
         sources=("M-ED1",),

@@ -75,7 +75,9 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Number = Annotated[int | float, BeforeValidator(_number)]
 CountOrRange = Annotated[int | float | str, BeforeValidator(_count_or_range)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Required = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+Required = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)
+]
 
 
 class _Model(BaseModel):
@@ -177,11 +179,16 @@ class Risk(_Model):
 
     @property
     def warrants_safety_plan(self) -> bool:
-        return self.suicidal_ideation in (
-            "passive",
-            "active_without_plan",
-            "active_with_plan",
-        ) or self.self_harm == "current" or self.homicidal_ideation is True
+        return (
+            self.suicidal_ideation
+            in (
+                "passive",
+                "active_without_plan",
+                "active_with_plan",
+            )
+            or self.self_harm == "current"
+            or self.homicidal_ideation is True
+        )
 
 
 Setting = Literal["outpatient", "intensive_outpatient", "partial_hospitalization", "telehealth"]
@@ -235,9 +242,9 @@ class Intake(_Model):
         found = None
         for a in self.assessments:
             inst = instruments.get(a.instrument)
-            if (inst is not None and inst is want) or a.instrument.lower() == instrument.lower():
-                if found is None or (a.date or date.min) >= (found.date or date.min):
-                    found = a
+            same = (inst is not None and inst is want) or a.instrument.lower() == instrument.lower()
+            if same and (found is None or (a.date or date.min) >= (found.date or date.min)):
+                found = a
         return found
 
     def free_text(self) -> Iterable[tuple[str, str]]:
@@ -376,8 +383,10 @@ def loads(text: str | bytes, today: date | None = None) -> Intake:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IntakeError(
-            [f"intake: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-             "the file may be cut short"]
+            [
+                f"intake: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                "the file may be cut short"
+            ]
         ) from None
     except UnicodeDecodeError:
         raise IntakeError(["intake: the file is not UTF-8 text"]) from None
@@ -444,7 +453,9 @@ def notices(intake: Intake) -> list[Notice]:
             )
     if sum(1 for d in intake.diagnoses if d.primary) > 1:
         out.append(
-            Notice(path="diagnoses", kind="code", message="More than one diagnosis is marked primary.")
+            Notice(
+                path="diagnoses", kind="code", message="More than one diagnosis is marked primary."
+            )
         )
     for i, a in enumerate(intake.assessments):
         if instruments.get(a.instrument) is None:

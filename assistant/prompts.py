@@ -36,16 +36,22 @@ class Prompt:
         used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
         unknown = used - allowed
         if unknown:
-            raise ConfigError(f"prompt {self.label} uses undeclared variable(s): {', '.join(sorted(unknown))}")
+            raise ConfigError(
+                f"prompt {self.label} uses undeclared variable(s): {', '.join(sorted(unknown))}"
+            )
         missing = (used & allowed) - set(values)
         if missing:
-            raise ConfigError(f"prompt {self.label} needs variable(s): {', '.join(sorted(missing))}")
+            raise ConfigError(
+                f"prompt {self.label} needs variable(s): {', '.join(sorted(missing))}"
+            )
         return template.format(**{k: values[k] for k in used})
 
     def render_user(self, **values: str) -> str:
         missing = set(self.variables) - set(values)
         if missing:
-            raise ConfigError(f"prompt {self.label} needs variable(s): {', '.join(sorted(missing))}")
+            raise ConfigError(
+                f"prompt {self.label} needs variable(s): {', '.join(sorted(missing))}"
+            )
         return self._render(self.user, values, set(self.variables))
 
     def render_repair(self, findings: str) -> str:

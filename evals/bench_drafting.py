@@ -62,8 +62,12 @@ def main() -> None:
             draft(it, retriever=retriever)
             times.append((time.perf_counter() - t) * 1000)
     print(f"cases: {len(intakes)}  drafts: {len(times)}")
-    print(f"offline draft warm  p50 {statistics.median(times):7.1f} ms   p95 {_pct(times, 0.95):7.1f} ms   (goal p50 <= 100 ms)")
-    print(f"cold start (new process, one draft): best {min(cold):.2f} s  worst {max(cold):.2f} s   (goal <= 3 s)")
+    print(
+        f"offline draft warm  p50 {statistics.median(times):7.1f} ms   p95 {_pct(times, 0.95):7.1f} ms   (goal p50 <= 100 ms)"
+    )
+    print(
+        f"cold start (new process, one draft): best {min(cold):.2f} s  worst {max(cold):.2f} s   (goal <= 3 s)"
+    )
     if args.local_model:
         from assistant import localmodel
         from assistant.config import Settings, get_settings
@@ -71,13 +75,20 @@ def main() -> None:
 
         path = localmodel.model_path(get_settings().data_dir)
         server, base = localmodel.start_server(path)
-        settings = Settings(llm_base_url=base, llm_model=localmodel.MODEL_NAME, llm_timeout_s=900, llm_repair_rounds=1)  # type: ignore[arg-type]
+        settings = Settings(
+            llm_base_url=base,
+            llm_model=localmodel.MODEL_NAME,
+            llm_timeout_s=900,
+            llm_repair_rounds=1,
+        )  # type: ignore[arg-type]
         t = time.perf_counter()
         result = draft(intakes[0], LLMDrafter.from_settings(settings), retriever=retriever)
         secs = time.perf_counter() - t
         d = result.plan.draft
-        print(f"local model: {secs:.1f} s per draft, {d.input_tokens} input + {d.output_tokens} output tokens, "
-              f"{d.output_tokens / secs:.1f} output tokens/s, repair rounds {d.repair_rounds}, fell back: {d.fell_back}")
+        print(
+            f"local model: {secs:.1f} s per draft, {d.input_tokens} input + {d.output_tokens} output tokens, "
+            f"{d.output_tokens / secs:.1f} output tokens/s, repair rounds {d.repair_rounds}, fell back: {d.fell_back}"
+        )
         del server
 
 

@@ -43,12 +43,22 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each test session gets its own data directory and no model credentials."""
     data = tmp_path_factory.getbasetemp() / "tpa-data"
     monkeypatch.setenv("TPA_DATA_DIR", str(data))
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TPA_LLM_API_KEY", "TPA_LLM_BASE_URL",
-                "DATABASE_URL", "TPA_DATABASE_URL", "CHROMA_HOST", "TPA_CHROMA_HOST"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "TPA_LLM_API_KEY",
+        "TPA_LLM_BASE_URL",
+        "DATABASE_URL",
+        "TPA_DATABASE_URL",
+        "CHROMA_HOST",
+        "TPA_CHROMA_HOST",
+    ):
         monkeypatch.delenv(var, raising=False)
     from assistant.config import get_settings
 

@@ -40,15 +40,34 @@ def proposal_for(body: dict[str, Any], behaviour: str) -> dict[str, Any]:
         text = g["statement"]
         if behaviour == "goal_is_intervention":
             text = "Client will attend weekly CBT sessions."
-        goals.append({"id": g["id"], "statement": "Together with [CLIENT_FIRST]: " + text if behaviour != "goal_is_intervention" else text})
+        goals.append(
+            {
+                "id": g["id"],
+                "statement": "Together with [CLIENT_FIRST]: " + text
+                if behaviour != "goal_is_intervention"
+                else text,
+            }
+        )
         for o in g["objectives"]:
             t = o["text"]
             if behaviour == "invented_number":
                 t = t.rstrip(".") + ", with 17 extra practice sessions."
             objectives.append({"id": o["id"], "text": t})
-    problems = [{"id": p["id"], "statement": "Clinical summary. " + p["statement"]} for p in draft["problems"]]
-    choices = [{"objective_id": oid, "intervention_ids": [opts[0]["id"]]} for oid, opts in options.items() if opts]
-    return {"problems": problems, "goals": goals, "objectives": objectives, "interventions": choices}
+    problems = [
+        {"id": p["id"], "statement": "Clinical summary. " + p["statement"]}
+        for p in draft["problems"]
+    ]
+    choices = [
+        {"objective_id": oid, "intervention_ids": [opts[0]["id"]]}
+        for oid, opts in options.items()
+        if opts
+    ]
+    return {
+        "problems": problems,
+        "goals": goals,
+        "objectives": objectives,
+        "interventions": choices,
+    }
 
 
 class FakeLLM:
@@ -80,7 +99,9 @@ class FakeLLM:
                 fake.requests.append(body)
                 behaviour = fake.script.pop(0) if fake.script else "good"
                 if behaviour == "429":
-                    payload = json.dumps({"error": {"message": "rate limited", "type": "rate_limit"}}).encode()
+                    payload = json.dumps(
+                        {"error": {"message": "rate limited", "type": "rate_limit"}}
+                    ).encode()
                     self.send_response(429)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Retry-After", "0")
@@ -99,8 +120,18 @@ class FakeLLM:
                     "object": "chat.completion",
                     "created": 0,
                     "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": content},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": 1200,
+                        "completion_tokens": 300,
+                        "total_tokens": 1500,
+                    },
                 }
                 payload = json.dumps(reply).encode()
                 try:

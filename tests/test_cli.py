@@ -19,13 +19,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 @pytest.mark.parametrize(
     "cmd",
-    [[], ["schema"], ["check-intake"], ["draft"], ["validate"], ["lint-objective"], ["rules"],
-     ["index"], ["retrieve"], ["export"], ["local-model"], ["local-model", "install"]],
+    [
+        [],
+        ["schema"],
+        ["check-intake"],
+        ["draft"],
+        ["validate"],
+        ["lint-objective"],
+        ["rules"],
+        ["index"],
+        ["retrieve"],
+        ["export"],
+        ["local-model"],
+        ["local-model", "install"],
+    ],
 )
 def test_every_command_has_help(cmd: list[str]) -> None:
     res = runner.invoke(app, [*cmd, "--help"])

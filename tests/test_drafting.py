@@ -88,12 +88,21 @@ def test_embedded_instructions_change_nothing() -> None:
 
 def test_same_diagnosis_different_people_get_different_plans() -> None:
     nurse = draft(intake_mod.load(INTAKES / "gad_nurse.json")).plan
-    teacher = draft(intake_mod.load(Path(__file__).resolve().parents[1] / "evals/cases/gad_teacher_evenings.json")).plan
+    teacher = draft(
+        intake_mod.load(
+            Path(__file__).resolve().parents[1] / "evals/cases/gad_teacher_evenings.json"
+        )
+    ).plan
     assert nurse.diagnoses[0].code == teacher.diagnoses[0].code == "F41.1"
     assert nurse.problems[0].statement != teacher.problems[0].statement
     assert nurse.strengths != teacher.strengths
+
     def figures(plan: TreatmentPlan) -> set[tuple[str | None, str]]:
-        return {(o.metric, o.baseline.text) for _, _, o in plan.objectives() if o.baseline and o.baseline.value is not None}
+        return {
+            (o.metric, o.baseline.text)
+            for _, _, o in plan.objectives()
+            if o.baseline and o.baseline.value is not None
+        }
 
     assert figures(nurse) != figures(teacher)
     assert ("GAD-7", "15") in figures(nurse)
@@ -144,7 +153,9 @@ def test_partly_assessed_risk_names_the_missing_fields() -> None:
 
 def test_no_close_template_drafts_placeholders_not_borrowed_content() -> None:
     raw = json.loads((INTAKES / "gad_nurse.json").read_text())
-    raw["diagnoses"] = [{"code": "F63.81", "label": "Intermittent explosive disorder", "primary": True}]
+    raw["diagnoses"] = [
+        {"code": "F63.81", "label": "Intermittent explosive disorder", "primary": True}
+    ]
     plan = draft(intake_mod.parse(raw)).plan
     assert plan.goals[0].statement.startswith("[goal:")
     assert all(o.provenance.record_id is None for _, _, o in plan.objectives())

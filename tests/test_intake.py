@@ -55,18 +55,36 @@ def _base() -> dict:
 @pytest.mark.parametrize(
     ("patch", "expected"),
     [
-        ({"assessments": [{"instrument": "GAD-7", "score": "seventeen"}]}, "assessments[0].score: must be a number"),
-        ({"assessments": [{"instrument": "GAD-7", "score": True}]}, "assessments[0].score: must be a number"),
-        ({"assessments": [{"instrument": "GAD-7", "score": 22}]}, "assessments[0].score: GAD-7 scores run 0-21; got 22"),
+        (
+            {"assessments": [{"instrument": "GAD-7", "score": "seventeen"}]},
+            "assessments[0].score: must be a number",
+        ),
+        (
+            {"assessments": [{"instrument": "GAD-7", "score": True}]},
+            "assessments[0].score: must be a number",
+        ),
+        (
+            {"assessments": [{"instrument": "GAD-7", "score": 22}]},
+            "assessments[0].score: GAD-7 scores run 0-21; got 22",
+        ),
         ({"intake_date": "05/10/2026"}, "intake_date: must be a date written YYYY-MM-DD"),
         ({"intake_date": "2026-02-30"}, "intake_date: is not a real calendar date"),
-        ({"baselines": [{"measure": "panic attacks", "value": "several"}]}, "baselines[0].value: must be a number or a range"),
-        ({"baselines": [{"measure": "panic attacks", "value": "5-2"}]}, "baselines[0].value: range runs backwards"),
+        (
+            {"baselines": [{"measure": "panic attacks", "value": "several"}]},
+            "baselines[0].value: must be a number or a range",
+        ),
+        (
+            {"baselines": [{"measure": "panic attacks", "value": "5-2"}]},
+            "baselines[0].value: range runs backwards",
+        ),
         ({"risk": {"suicidal_ideation": "maybe"}}, "risk.suicidal_ideation: must be one of"),
         ({"format": "treatment-intake/2"}, "format: must be 'treatment-intake/1'"),
         ({"diagnosis": []}, "diagnosis: is not a field of treatment-intake/1"),
         ({"presenting_problems": []}, "presenting_problems: needs at least one entry"),
-        ({"diagnoses": [{"code": "F99.999", "label": "x"}]}, "diagnoses[0].code: 'F99.999' is not an ICD-10-CM code"),
+        (
+            {"diagnoses": [{"code": "F99.999", "label": "x"}]},
+            "diagnoses[0].code: 'F99.999' is not an ICD-10-CM code",
+        ),
     ],
 )
 def test_bad_fields_are_named_with_the_reason(patch: dict, expected: str) -> None:
@@ -85,7 +103,10 @@ def test_client_fields_are_required() -> None:
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
-    data = _base() | {"intake_date": "2099-01-01", "assessments": [{"instrument": "PHQ-9", "score": 40}]}
+    data = _base() | {
+        "intake_date": "2099-01-01",
+        "assessments": [{"instrument": "PHQ-9", "score": 40}],
+    }
     with pytest.raises(IntakeError) as exc:
         intake_mod.parse(data)
     assert len(exc.value.problems) == 2
@@ -163,11 +184,42 @@ def intakes(draw: st.DrawFn) -> dict:
         "client": {"name": draw(_text), "date_of_birth": dob.isoformat(), "record_id": draw(_text)},
         "clinician": {"name": draw(_text), "credentials": "LCSW"},
         "intake_date": seen.isoformat(),
-        "presenting_problems": [{"summary": draw(_text), "symptoms": draw(st.lists(_text, max_size=3))}],
-        "diagnoses": [{"code": draw(st.sampled_from(["F41.1", "F32.1", "F43.10", "F10.20"])), "label": "x", "primary": True}],
-        "assessments": [{"instrument": inst[0], "score": draw(st.integers(0, inst[1])), "date": seen.isoformat()}],
-        "baselines": [{"measure": draw(_text), "value": draw(st.one_of(st.integers(0, 50), st.just("3-5"))), "unit": "per week"}],
-        "risk": draw(st.one_of(st.just({}), st.just({"suicidal_ideation": "passive", "self_harm": "none", "homicidal_ideation": False}))),
+        "presenting_problems": [
+            {"summary": draw(_text), "symptoms": draw(st.lists(_text, max_size=3))}
+        ],
+        "diagnoses": [
+            {
+                "code": draw(st.sampled_from(["F41.1", "F32.1", "F43.10", "F10.20"])),
+                "label": "x",
+                "primary": True,
+            }
+        ],
+        "assessments": [
+            {
+                "instrument": inst[0],
+                "score": draw(st.integers(0, inst[1])),
+                "date": seen.isoformat(),
+            }
+        ],
+        "baselines": [
+            {
+                "measure": draw(_text),
+                "value": draw(st.one_of(st.integers(0, 50), st.just("3-5"))),
+                "unit": "per week",
+            }
+        ],
+        "risk": draw(
+            st.one_of(
+                st.just({}),
+                st.just(
+                    {
+                        "suicidal_ideation": "passive",
+                        "self_harm": "none",
+                        "homicidal_ideation": False,
+                    }
+                ),
+            )
+        ),
     }
 
 

@@ -13,17 +13,36 @@ from tests.conftest import SHARED
 
 KB = knowledge.load()
 REQUIRED = {
-    "gad", "panic", "social-anxiety", "specific-phobia", "ocd", "ptsd", "mdd", "pdd", "bipolar",
-    "insomnia", "alcohol", "cannabis", "opioid", "bpd-self-harm", "adhd-adult", "adjustment",
-    "prolonged-grief", "eating-binge-bulimia", "adolescent-depression", "perinatal-depression",
+    "gad",
+    "panic",
+    "social-anxiety",
+    "specific-phobia",
+    "ocd",
+    "ptsd",
+    "mdd",
+    "pdd",
+    "bipolar",
+    "insomnia",
+    "alcohol",
+    "cannabis",
+    "opioid",
+    "bpd-self-harm",
+    "adhd-adult",
+    "adjustment",
+    "prolonged-grief",
+    "eating-binge-bulimia",
+    "adolescent-depression",
+    "perinatal-depression",
 }
 FACTS = (SHARED / "reference" / "clinical-facts.md").read_text(encoding="utf-8")
 SOURCE_IDS = set(re.findall(r"\*\*([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\*\*", FACTS))
 
 
 def test_every_required_presentation_and_module_exists() -> None:
-    assert REQUIRED <= set(KB.presentations)
-    assert {"safety-planning", "smart-writing", "audit-criteria", "instrument-guidance"} <= set(KB.modules)
+    assert set(KB.presentations) >= REQUIRED
+    assert {"safety-planning", "smart-writing", "audit-criteria", "instrument-guidance"} <= set(
+        KB.modules
+    )
     assert {e.presentation for e in KB.examples.values()} == {"gad", "mdd", "ptsd", "alcohol"}
 
 
@@ -65,7 +84,9 @@ def test_timelines_review_within_12_weeks_and_discharge_is_measurable(pid: str) 
 def test_interventions_name_a_protocol_with_evidence(pid: str) -> None:
     for i in KB.presentations[pid].interventions:
         assert i.sources and i.evidence.strip()
-        assert len(i.techniques) >= 2 or i.modality.lower().startswith(("medication", "referral")), i.id
+        assert len(i.techniques) >= 2 or i.modality.lower().startswith(
+            ("medication", "referral")
+        ), i.id
 
 
 def test_content_hash_changes_with_content(tmp_path: Path) -> None:
@@ -81,12 +102,20 @@ def test_content_hash_changes_with_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda t: t.replace("id: gad.goal.worry", "id: other.goal.worry", 1), "must start with 'gad.'"),
+        (
+            lambda t: t.replace("id: gad.goal.worry", "id: other.goal.worry", 1),
+            "must start with 'gad.'",
+        ),
         (lambda t: t + "\nunexpected: 1\n", "unexpected"),
-        (lambda t: t.replace("objectives: [gad.obj.gad7,", "objectives: [gad.obj.missing,", 1), "gad.obj.missing"),
+        (
+            lambda t: t.replace("objectives: [gad.obj.gad7,", "objectives: [gad.obj.missing,", 1),
+            "gad.obj.missing",
+        ),
     ],
 )
-def test_malformed_knowledge_is_refused_naming_the_file(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_knowledge_is_refused_naming_the_file(
+    tmp_path: Path, mutate, message: str
+) -> None:  # type: ignore[no-untyped-def]
     d = tmp_path / "k"
     d.mkdir()
     src = (knowledge.KNOWLEDGE_DIR / "presentations" / "gad.yaml").read_text()

@@ -44,7 +44,9 @@ def server() -> Iterator[FakeLLM]:
         yield fake
 
 
-def test_good_answer_is_used_with_model_provenance_and_costs(gad: intake_mod.Intake, server: FakeLLM) -> None:
+def test_good_answer_is_used_with_model_provenance_and_costs(
+    gad: intake_mod.Intake, server: FakeLLM
+) -> None:
     result = draft(gad, _drafter(server))
     plan = result.plan
     assert result.report.ok, [f.message for f in result.report.errors]
@@ -124,9 +126,11 @@ def test_timeout_is_a_clear_error(gad: intake_mod.Intake) -> None:
 
 
 def test_rate_limit_is_retried_then_a_clear_error(gad: intake_mod.Intake) -> None:
-    with fake_llm(["429", "429", "429"]) as fake:
-        with pytest.raises(ModelError, match=r"limiting requests \(429\)"):
-            draft(gad, _drafter(fake, llm_max_retries=1))
+    with (
+        fake_llm(["429", "429", "429"]) as fake,
+        pytest.raises(ModelError, match=r"limiting requests \(429\)"),
+    ):
+        draft(gad, _drafter(fake, llm_max_retries=1))
     assert len(fake.requests) == 2  # one try and one retry
 
 
@@ -137,7 +141,9 @@ def test_rate_limit_then_success_recovers(gad: intake_mod.Intake) -> None:
 
 
 def test_unreachable_server_is_a_clear_error(gad: intake_mod.Intake) -> None:
-    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_api_key="k", llm_max_retries=0, llm_timeout_s=2)  # type: ignore[arg-type]
+    settings = Settings(
+        llm_base_url="http://127.0.0.1:9/v1", llm_api_key="k", llm_max_retries=0, llm_timeout_s=2
+    )  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="cannot reach the model server at http://127.0.0.1:9/v1"):
         draft(gad, LLMDrafter.from_settings(settings))
 
@@ -174,7 +180,16 @@ def test_cli_drafts_through_the_configured_model(monkeypatch: pytest.MonkeyPatch
         _register()
         out = tmp_path / "plan.json"
         res = CliRunner().invoke(
-            app, ["draft", str(INTAKES / "gad_nurse.json"), "--drafter", "llm", "--no-retrieval", "-o", str(out)]
+            app,
+            [
+                "draft",
+                str(INTAKES / "gad_nurse.json"),
+                "--drafter",
+                "llm",
+                "--no-retrieval",
+                "-o",
+                str(out),
+            ],
         )
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text())["draft"]["model"] == get_settings().llm_model

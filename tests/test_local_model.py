@@ -25,7 +25,9 @@ MODEL = Path(os.environ.get("TPA_TEST_MODEL_PATH", "/nonexistent"))
 pytestmark = [
     pytest.mark.local_model,
     pytest.mark.timeout(1800),
-    pytest.mark.skipif(not MODEL.is_file(), reason="TPA_TEST_MODEL_PATH does not name the local model file"),
+    pytest.mark.skipif(
+        not MODEL.is_file(), reason="TPA_TEST_MODEL_PATH does not name the local model file"
+    ),
 ]
 
 
@@ -44,8 +46,12 @@ def test_one_shared_intake_drafts_through_the_local_model(monkeypatch: pytest.Mo
     server, base = localmodel.start_server(MODEL)
     try:
         settings = Settings(  # type: ignore[call-arg]
-            llm_base_url=base, llm_model=localmodel.MODEL_NAME, llm_timeout_s=1500,
-            llm_max_retries=0, llm_repair_rounds=0,
+            llm_base_url=base,
+            llm_model=localmodel.MODEL_NAME,
+            llm_timeout_s=1500,
+            llm_max_retries=0,
+            llm_repair_rounds=0,
+            llm_max_tokens=2500,
         )
         result = draft(intake, LLMDrafter.from_settings(settings))
     finally:
@@ -54,8 +60,12 @@ def test_one_shared_intake_drafts_through_the_local_model(monkeypatch: pytest.Mo
     TreatmentPlan.model_validate_json(plan.dumps())  # schema-valid
     assert sent, "nothing was sent to the model"
     outgoing = "\n".join(sent).lower()
-    for secret in (*intake.client.name.split(), intake.client.record_id, intake.client.date_of_birth.isoformat(),
-                   intake.clinician.license_number or "-"):
+    for secret in (
+        *intake.client.name.split(),
+        intake.client.record_id,
+        intake.client.date_of_birth.isoformat(),
+        intake.clinician.license_number or "-",
+    ):
         assert secret.lower() not in outgoing, f"{secret!r} was sent to the model"
     assert plan.draft.model == localmodel.MODEL_NAME and plan.draft.input_tokens > 0
     # either the model's draft passed the gate, or we fell back to the offline draft with findings

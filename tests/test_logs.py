@@ -18,11 +18,17 @@ def test_drafting_logs_carry_no_identifiers(path, caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.DEBUG, logger="assistant"):
         draft(intake)
         # even a careless log line naming the client is redacted
-        logs.get_logger("assistant.test").warning("drafting for %s (%s)", intake.client.name, intake.client.record_id)
+        logs.get_logger("assistant.test").warning(
+            "drafting for %s (%s)", intake.client.name, intake.client.record_id
+        )
     text = caplog.text
     assert caplog.records, "nothing was logged, so the check would prove nothing"
-    for secret in (intake.client.name, intake.client.record_id, intake.client.date_of_birth.isoformat(),
-                   intake.clinician.license_number):
+    for secret in (
+        intake.client.name,
+        intake.client.record_id,
+        intake.client.date_of_birth.isoformat(),
+        intake.clinician.license_number,
+    ):
         if secret:
             assert secret not in text
     assert "[redacted]" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,21 +11,25 @@ import typer
 from assistant.errors import IntakeError
 
 
-class DrafterName(str, Enum):
+class DrafterName(StrEnum):
     offline = "offline"
     llm = "llm"
 
 
-class DraftFormat(str, Enum):
+class DraftFormat(StrEnum):
     json = "json"
     md = "md"
 
 
 def draft(
     file: Annotated[Path, typer.Argument(help="Intake JSON file (treatment-intake/1).")],
-    drafter: Annotated[DrafterName, typer.Option(help="offline (default, no network) or llm.")] = DrafterName.offline,
+    drafter: Annotated[
+        DrafterName, typer.Option(help="offline (default, no network) or llm.")
+    ] = DrafterName.offline,
     profile: Annotated[str, typer.Option(help="Payer profile for validation.")] = "default",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the plan here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the plan here.")
+    ] = None,
     fmt: Annotated[DraftFormat, typer.Option("--format", help="json or md.")] = DraftFormat.json,
     retrieval: Annotated[bool, typer.Option(help="Rank knowledge with the local index.")] = True,
 ) -> None:
@@ -78,4 +82,3 @@ def register(app: typer.Typer) -> None:
     from assistant.cli import local_model
 
     app.add_typer(local_model.app, name="local-model")
-

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Fetch, verify and serve a small local model (optional).", no_args_is_help=True)
+app = typer.Typer(
+    help="Fetch, verify and serve a small local model (optional).", no_args_is_help=True
+)
 
 
 @app.command("install")
@@ -32,9 +34,13 @@ def serve(
     from assistant.config import get_settings
 
     settings = get_settings()
-    server, base_url = localmodel.start_server(localmodel.model_path(settings.data_dir), port=port, threads=threads)
+    server, base_url = localmodel.start_server(
+        localmodel.model_path(settings.data_dir), port=port, threads=threads
+    )
     typer.echo(f"serving at {base_url}")
-    typer.echo(f"draft with it: TPA_LLM_BASE_URL={base_url} TPA_LLM_MODEL={localmodel.MODEL_NAME} python -m assistant draft INTAKE.json --drafter llm")
+    typer.echo(
+        f"draft with it: TPA_LLM_BASE_URL={base_url} TPA_LLM_MODEL={localmodel.MODEL_NAME} python -m assistant draft INTAKE.json --drafter llm"
+    )
     try:
         while True:
             time.sleep(3600)

@@ -23,7 +23,9 @@ log = logs.get_logger(__name__)
 class Drafter(Protocol):
     name: str
 
-    def draft(self, intake: Intake, base: TreatmentPlan, context: DraftContext) -> TreatmentPlan: ...
+    def draft(
+        self, intake: Intake, base: TreatmentPlan, context: DraftContext
+    ) -> TreatmentPlan: ...
 
 
 @dataclass
@@ -44,7 +46,9 @@ class DraftResult:
         return bool(self.report.ok)
 
 
-def _retrieval(intake: Intake, retriever: Any | None) -> tuple[dict[str, float], list[str], list[Any]]:
+def _retrieval(
+    intake: Intake, retriever: Any | None
+) -> tuple[dict[str, float], list[str], list[Any]]:
     if retriever is None:
         return {}, [], []
     matches = retriever.for_intake(intake)
@@ -74,7 +78,9 @@ def draft(
     settings = get_settings()
     kb = knowledge or load_cached()
     logs.register_identifiers(
-        intake.client.name, intake.client.record_id, intake.client.date_of_birth.isoformat(),
+        intake.client.name,
+        intake.client.record_id,
+        intake.client.date_of_birth.isoformat(),
         intake.clinician.license_number,
     )
     started = time.perf_counter()
@@ -93,7 +99,9 @@ def draft(
             from assistant.drafting.llm import LLMDrafter
 
             drafter = LLMDrafter.from_settings(settings)
-        plan = drafter.draft(intake, base, DraftContext(knowledge=kb, profile=profile, retrieved=hits))
+        plan = drafter.draft(
+            intake, base, DraftContext(knowledge=kb, profile=profile, retrieved=hits)
+        )
     plan.draft.latency_ms = round((time.perf_counter() - started) * 1000, 1)
     report = validate(plan, intake, profile=profile)
     log.info("drafted plan with %d goals; %d findings", len(plan.goals), len(report.findings))

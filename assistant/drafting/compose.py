@@ -10,19 +10,30 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant import instruments
 from assistant.drafting.select import overlap
 from assistant.intake import BehaviouralBaseline, Intake, PresentingProblem
 from assistant.knowledge import InterventionOption, ObjectiveTemplate, Presentation
-from assistant.plan import Baseline, Intervention, Provenance, Target, Timeframe, placeholder
+from assistant.plan import (
+    Baseline,
+    Comparator,
+    Intervention,
+    Provenance,
+    Target,
+    Timeframe,
+    placeholder,
+)
 
 
 def fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def knowledge_provenance(record_id: str, version: int, item_id: str | None, text: str) -> Provenance:
+def knowledge_provenance(
+    record_id: str, version: int, item_id: str | None, text: str
+) -> Provenance:
     return Provenance(
         source="knowledge",
         record_id=record_id,
@@ -95,7 +106,7 @@ class Filled:
     baseline: Baseline
     target: Target
     timeframe: Timeframe
-    direction: str
+    direction: Literal["decrease", "increase", "achieve"]
     warnings: list[str]
 
 
@@ -123,12 +134,14 @@ def _instrument_target(
     rule = template.target
     warnings: list[str] = []
     value: float | None = None
-    comparator = "<"
+    comparator: Comparator = "<"
     if rule.kind == "below_cutoff":
         fact = inst.cutoff
         value = rule.value if rule.value is not None else (fact.value if fact else None)
         if fact is not None and not fact.confirmed:
-            warnings.append(f"{inst.id} cut-off {fmt(fact.value)} is not confirmed by an authoritative source; confirm it.")
+            warnings.append(
+                f"{inst.id} cut-off {fmt(fact.value)} is not confirmed by an authoritative source; confirm it."
+            )
     elif rule.kind == "remission":
         fact = inst.remission_below
         value = rule.value if rule.value is not None else (fact.value if fact else None)
@@ -139,16 +152,22 @@ def _instrument_target(
                     f"{inst.id} remission threshold {fmt(fact.value)} is a convention not confirmed by an authoritative source; confirm it."
                 )
     elif rule.kind == "percent_reduction":
-        pct = rule.value if rule.value is not None else (inst.response_percent.value if inst.response_percent else None)
+        pct = (
+            rule.value
+            if rule.value is not None
+            else (inst.response_percent.value if inst.response_percent else None)
+        )
         if pct is not None:
             value = float(math.floor(baseline * (1 - pct / 100)))
             comparator = "<="
     if value is None:
         return None, warnings, None
     improving = value < baseline if inst.direction == "higher_is_worse" else value > baseline
-    if not improving or (comparator == "<" and value <= inst.low and inst.direction == "higher_is_worse"):
+    if not improving or (
+        comparator == "<" and value <= inst.low and inst.direction == "higher_is_worse"
+    ):
         return None, warnings, f"{inst.id} {fmt(baseline)} already meets the target of {fmt(value)}"
-    return Target(value=value, text=fmt(value), comparator=comparator), warnings, None  # type: ignore[arg-type]
+    return Target(value=value, text=fmt(value), comparator=comparator), warnings, None
 
 
 def fill_objective(
@@ -159,7 +178,7 @@ def fill_objective(
     timeframe = Timeframe(weeks=weeks)
     warnings: list[str] = []
     inst = instruments.get(template.instrument) if template.instrument else None
-    direction = template.direction
+    direction: Literal["decrease", "increase", "achieve"] = template.direction
     rule = template.target
 
     if inst is not None and not inst.categorical:
@@ -176,11 +195,15 @@ def fill_objective(
         if skip:
             return None, skip
         if target is None:
-            target = Target(value=None, text=placeholder("target", f"set a {inst.id} target"), comparator="<")
+            target = Target(
+                value=None, text=placeholder("target", f"set a {inst.id} target"), comparator="<"
+            )
         metric = inst.id
     elif rule.kind == "completion":
         direction = "achieve"
-        baseline = Baseline(value=None, text=placeholder("baseline", "note what is already in place"))
+        baseline = Baseline(
+            value=None, text=placeholder("baseline", "note what is already in place")
+        )
         if rule.value is not None:
             timeframe = Timeframe(by_session=int(rule.value))
             target = Target(value=None, text=f"done by session {fmt(rule.value)}", comparator="=")
@@ -201,23 +224,35 @@ def fill_objective(
             )
             if rule.value is not None:
                 if direction == "decrease" and lo <= rule.value:
-                    return None, f"{matched.measure} ({baseline.text}) already at or below {fmt(rule.value)}"
+                    return (
+                        None,
+                        f"{matched.measure} ({baseline.text}) already at or below {fmt(rule.value)}",
+                    )
                 if direction == "increase" and hi >= rule.value:
-                    return None, f"{matched.measure} ({baseline.text}) already at or above {fmt(rule.value)}"
+                    return (
+                        None,
+                        f"{matched.measure} ({baseline.text}) already at or above {fmt(rule.value)}",
+                    )
         elif template.baseline_measure:
-            baseline = Baseline(value=None, text=placeholder("baseline", f"ask about {template.baseline_measure}"))
+            baseline = Baseline(
+                value=None, text=placeholder("baseline", f"ask about {template.baseline_measure}")
+            )
         else:
             baseline = Baseline(value=None, text=placeholder("baseline", "record in week 1"))
         if rule.value is not None:
             comparator = "<=" if direction == "decrease" else ">="
             target = Target(value=rule.value, text=fmt(rule.value), comparator=comparator)
         else:
-            target = Target(value=None, text=placeholder("target", "agree with the client"), comparator="<=")
+            target = Target(
+                value=None, text=placeholder("target", "agree with the client"), comparator="<="
+            )
 
     text = " ".join(template.text.split())
     slots = {
         "baseline": baseline.text,
-        "target": target.text if target.value is not None or target.is_placeholder else fmt(rule.value or 0),
+        "target": target.text
+        if target.value is not None or target.is_placeholder
+        else fmt(rule.value or 0),
         "weeks": str(weeks),
         "metric": metric,
         "unit": template.unit,
@@ -230,7 +265,10 @@ def fill_objective(
     if baseline.is_placeholder and baseline.text not in text:
         text = text.rstrip(".") + f" (baseline {baseline.text})."
     elif baseline.value is not None and baseline.text not in text:
-        text = text.rstrip(".") + f" (baseline {baseline.text}{' ' + template.unit if template.unit and not inst else ''})."
+        text = (
+            text.rstrip(".")
+            + f" (baseline {baseline.text}{' ' + template.unit if template.unit and not inst else ''})."
+        )
     if target.is_placeholder and target.text not in text:
         text = text.rstrip(".") + f" Target {target.text}."
     return (
@@ -248,7 +286,9 @@ def fill_objective(
     )
 
 
-def assign_client_goals(intake: Intake, group_texts: list[str], skip_paths: set[str]) -> list[list[str]]:
+def assign_client_goals(
+    intake: Intake, group_texts: list[str], skip_paths: set[str]
+) -> list[list[str]]:
     """Give each of the client's own goals to the problem it reads most like."""
     out: list[list[str]] = [[] for _ in group_texts]
     for j, goal in enumerate(intake.client_goals):

@@ -27,7 +27,7 @@ from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
 from assistant.errors import ConfigError, ModelError
 from assistant.intake import Intake
-from assistant.knowledge import KnowledgeBase
+from assistant.knowledge import InterventionOption, KnowledgeBase
 from assistant.plan import PLACEHOLDER, Intervention, Provenance, TreatmentPlan
 from assistant.prompts import Prompt
 from assistant.prompts import load as load_prompt
@@ -102,7 +102,9 @@ _DENIES = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
 class LLMDrafter:
     name = "llm"
 
-    def __init__(self, chat: Any, model_name: str, settings: Settings, prompt: Prompt | None = None):
+    def __init__(
+        self, chat: Any, model_name: str, settings: Settings, prompt: Prompt | None = None
+    ):
         self.chat = chat
         self.model_name = model_name
         self.settings = settings
@@ -121,10 +123,11 @@ class LLMDrafter:
         chat = ChatOpenAI(
             model=settings.llm_model,
             base_url=settings.llm_base_url,
-            api_key=key,  # type: ignore[arg-type]
+            api_key=key,
             timeout=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
             temperature=settings.llm_temperature,
+            max_tokens=settings.llm_max_tokens,
         )
         return cls(chat, settings.llm_model, settings)
 
@@ -144,28 +147,42 @@ class LLMDrafter:
             options_json=json.dumps(options, indent=1),
         )
         messages: list[Any] = [SystemMessage(self.prompt.system), HumanMessage(user)]
-        structured = self.chat.with_structured_output(Proposal, method="json_schema", include_raw=True)
+        structured = self.chat.with_structured_output(
+            Proposal, method="json_schema", include_raw=True
+        )
         allowed_numbers = intake_numbers(intake)
         stats = {"in": 0, "out": 0}
         started = time.perf_counter()
         best: TreatmentPlan | None = None
         last_problems: list[str] = []
         rounds = 0
-        for rounds in range(self.settings.llm_repair_rounds + 1):
+        for attempt in range(self.settings.llm_repair_rounds + 1):
+            rounds = attempt
             raw, proposal, error = self._call(structured, messages, stats)
             if proposal is None:
                 last_problems = [f"the model's answer was not in the required structure ({error})"]
-                messages += [AIMessage(raw or ""), HumanMessage(self.prompt.render_repair(
-                    "Your answer could not be read: " + str(error)[:500]))]
+                messages += [
+                    AIMessage(raw or ""),
+                    HumanMessage(
+                        self.prompt.render_repair(
+                            "Your answer could not be read: " + str(error)[:500]
+                        )
+                    ),
+                ]
                 continue
-            candidate, rejected = self._apply(base, proposal, pseud, options, allowed_numbers, kb, intake)
+            candidate, rejected = self._apply(
+                base, proposal, pseud, options, allowed_numbers, kb, intake
+            )
             report = validate(candidate, intake, profile=context.profile)
             last_problems = rejected + [f"{f.path}: {f.message}" for f in report.errors]
             if report.ok:
                 best = candidate
                 best.draft.warnings = list(dict.fromkeys([*best.draft.warnings, *rejected]))
                 break
-            messages += [AIMessage(raw or ""), HumanMessage(self.prompt.render_repair("\n".join(last_problems)[:4000]))]
+            messages += [
+                AIMessage(raw or ""),
+                HumanMessage(self.prompt.render_repair("\n".join(last_problems)[:4000])),
+            ]
 
         plan = best if best is not None else base.model_copy(deep=True)
         info = plan.draft
@@ -187,16 +204,26 @@ class LLMDrafter:
                 f"The model's draft did not pass the validator after {rounds + 1} attempt(s); "
                 "this is the offline draft. Last problems: " + "; ".join(last_problems[:8]),
             ]
-        log.info("llm draft: rounds=%d fell_back=%s tokens=%d/%d", rounds, best is None, stats["in"], stats["out"])
+        log.info(
+            "llm draft: rounds=%d fell_back=%s tokens=%d/%d",
+            rounds,
+            best is None,
+            stats["in"],
+            stats["out"],
+        )
         return plan
 
-    def _call(self, structured: Any, messages: list[Any], stats: dict[str, int]) -> tuple[str, Proposal | None, str | None]:
+    def _call(
+        self, structured: Any, messages: list[Any], stats: dict[str, int]
+    ) -> tuple[str, Proposal | None, str | None]:
         import openai
 
         try:
             out = structured.invoke(messages)
         except openai.AuthenticationError:
-            raise ModelError("the model server refused the API key (401): check OPENAI_API_KEY or TPA_LLM_API_KEY") from None
+            raise ModelError(
+                "the model server refused the API key (401): check OPENAI_API_KEY or TPA_LLM_API_KEY"
+            ) from None
         except openai.RateLimitError:
             raise ModelError(
                 f"the model server is limiting requests (429) and still refused after "
@@ -209,9 +236,13 @@ class LLMDrafter:
             ) from None
         except openai.APIConnectionError:
             where = self.settings.llm_base_url or "the OpenAI API"
-            raise ModelError(f"cannot reach the model server at {where}: check the address and that the server is running") from None
+            raise ModelError(
+                f"cannot reach the model server at {where}: check the address and that the server is running"
+            ) from None
         except openai.APIStatusError as exc:
-            raise ModelError(f"the model server answered with an error (HTTP {exc.status_code}); nothing was drafted") from None
+            raise ModelError(
+                f"the model server answered with an error (HTTP {exc.status_code}); nothing was drafted"
+            ) from None
         except (ValidationError, ValueError) as exc:  # the reply was not the required JSON
             return "", None, str(exc).splitlines()[0][:300]
         raw_msg = out.get("raw")
@@ -231,7 +262,9 @@ class LLMDrafter:
 
     # ------------------------------------------------------------ applying a proposal
 
-    def _options(self, base: TreatmentPlan, intake: Intake, kb: KnowledgeBase) -> dict[str, list[dict[str, str]]]:
+    def _options(
+        self, base: TreatmentPlan, intake: Intake, kb: KnowledgeBase
+    ) -> dict[str, list[dict[str, str]]]:
         prefs = read_preferences(intake.preferences)
         out: dict[str, list[dict[str, str]]] = {}
         for _, _, o in base.objectives():
@@ -243,9 +276,16 @@ class LLMDrafter:
             out[o.id] = [{"id": i.id, "name": i.name} for i in opts if allowed(i, prefs)[0]]
         return out
 
-    def _apply(self, base: TreatmentPlan, proposal: Proposal, pseud: Pseudonymiser,
-               options: dict[str, list[dict[str, str]]], allowed_numbers: set[str],
-               kb: KnowledgeBase, intake: Intake) -> tuple[TreatmentPlan, list[str]]:
+    def _apply(
+        self,
+        base: TreatmentPlan,
+        proposal: Proposal,
+        pseud: Pseudonymiser,
+        options: dict[str, list[dict[str, str]]],
+        allowed_numbers: set[str],
+        kb: KnowledgeBase,
+        intake: Intake,
+    ) -> tuple[TreatmentPlan, list[str]]:
         plan = base.model_copy(deep=True)
         rejected: list[str] = []
 
@@ -271,8 +311,14 @@ class LLMDrafter:
             return new
 
         def model_prov(p: Provenance, text: str) -> Provenance:
-            return p.model_copy(update={"source": "model", "model": self.model_name, "suggested_text": text,
-                                        "note": f"worded by {self.model_name} from {p.label()}"})
+            return p.model_copy(
+                update={
+                    "source": "model",
+                    "model": self.model_name,
+                    "suggested_text": text,
+                    "note": f"worded by {self.model_name} from {p.label()}",
+                }
+            )
 
         problems = {p.id: p for p in plan.problems}
         for e in proposal.problems:
@@ -284,28 +330,35 @@ class LLMDrafter:
             if new and new != p.statement:
                 p.statement, p.provenance = new, model_prov(p.provenance, new)
         goals = {g.id: g for g in plan.goals}
-        for e in proposal.goals:
-            g = goals.get(e.id)
+        for ge in proposal.goals:
+            g = goals.get(ge.id)
             if g is None:
-                rejected.append(f"model named unknown goal {e.id}")
+                rejected.append(f"model named unknown goal {ge.id}")
                 continue
-            new = check("goal", e.id, g.statement, e.statement, keep_figures=False)
+            new = check("goal", ge.id, g.statement, ge.statement, keep_figures=False)
             if new and new != g.statement:
                 g.statement, g.provenance = new, model_prov(g.provenance, new)
         objectives = {o.id: o for _, _, o in plan.objectives()}
-        for e in proposal.objectives:
-            o = objectives.get(e.id)
+        for oe in proposal.objectives:
+            o = objectives.get(oe.id)
             if o is None:
-                rejected.append(f"model named unknown objective {e.id}")
+                rejected.append(f"model named unknown objective {oe.id}")
                 continue
-            new = check("objective", e.id, o.text, e.text, keep_figures=True)
+            new = check("objective", oe.id, o.text, oe.text, keep_figures=True)
             if new and new != o.text:
                 o.text, o.provenance = new, model_prov(o.provenance, new)
         self._apply_choices(plan, proposal, options, kb, intake, rejected)
         return plan, rejected
 
-    def _apply_choices(self, plan: TreatmentPlan, proposal: Proposal, options: dict[str, list[dict[str, str]]],
-                       kb: KnowledgeBase, intake: Intake, rejected: list[str]) -> None:
+    def _apply_choices(
+        self,
+        plan: TreatmentPlan,
+        proposal: Proposal,
+        options: dict[str, list[dict[str, str]]],
+        kb: KnowledgeBase,
+        intake: Intake,
+        rejected: list[str],
+    ) -> None:
         by_item = {iv.provenance.item_id: iv for iv in plan.interventions if iv.provenance.item_id}
         scheduling = read_preferences(intake.preferences).scheduling
         for choice in proposal.interventions:
@@ -313,7 +366,9 @@ class LLMDrafter:
             picks = [i for i in choice.intervention_ids if i in valid]
             if not picks:
                 if choice.intervention_ids:
-                    rejected.append(f"model chose intervention(s) not on the list for {choice.objective_id}")
+                    rejected.append(
+                        f"model chose intervention(s) not on the list for {choice.objective_id}"
+                    )
                 continue
             for iv in plan.interventions:
                 if choice.objective_id in iv.objective_ids and iv.provenance.item_id not in picks:
@@ -325,14 +380,24 @@ class LLMDrafter:
                         existing.objective_ids = [*existing.objective_ids, choice.objective_id]
                     continue
                 rec, opt = kb.item(item_id)
+                if not isinstance(opt, InterventionOption):
+                    continue
                 made: dict[str, Intervention] = {}
-                compose.add_intervention(rec.id, rec.version, opt, choice.objective_id, made, scheduling)  # type: ignore[arg-type]
-                new_iv = made[item_id].model_copy(update={
-                    "id": f"I{len(plan.interventions) + 1}",
-                    "provenance": made[item_id].provenance.model_copy(update={
-                        "source": "model", "model": self.model_name,
-                        "note": f"chosen by {self.model_name} from {rec.id}"}),
-                })
+                compose.add_intervention(
+                    rec.id, rec.version, opt, choice.objective_id, made, scheduling
+                )
+                new_iv = made[item_id].model_copy(
+                    update={
+                        "id": f"I{len(plan.interventions) + 1}",
+                        "provenance": made[item_id].provenance.model_copy(
+                            update={
+                                "source": "model",
+                                "model": self.model_name,
+                                "note": f"chosen by {self.model_name} from {rec.id}",
+                            }
+                        ),
+                    }
+                )
                 plan.interventions = [*plan.interventions, new_iv]
                 by_item[item_id] = new_iv
         plan.interventions = [iv for iv in plan.interventions if iv.objective_ids]
@@ -349,15 +414,24 @@ def _clinical_view(intake: Intake) -> dict[str, Any]:
 
 def _draft_view(plan: TreatmentPlan) -> dict[str, Any]:
     return {
-        "problems": [{"id": p.id, "statement": p.statement, "codes": p.diagnosis_codes} for p in plan.problems],
+        "problems": [
+            {"id": p.id, "statement": p.statement, "codes": p.diagnosis_codes}
+            for p in plan.problems
+        ],
         "goals": [
             {
                 "id": g.id,
                 "statement": g.statement,
                 "client_words": g.client_words,
                 "objectives": [
-                    {"id": o.id, "text": o.text, "metric": o.metric, "baseline": o.baseline.text if o.baseline else None,
-                     "target": o.target.text if o.target else None, "timeframe": o.timeframe.text()}
+                    {
+                        "id": o.id,
+                        "text": o.text,
+                        "metric": o.metric,
+                        "baseline": o.baseline.text if o.baseline else None,
+                        "target": o.target.text if o.target else None,
+                        "timeframe": o.timeframe.text(),
+                    }
                     for o in g.objectives
                 ],
             }

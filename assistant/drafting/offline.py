@@ -6,7 +6,7 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from assistant import intake as intake_mod
 from assistant.drafting import compose, safety
@@ -20,7 +20,7 @@ from assistant.drafting.select import (
     read_preferences,
 )
 from assistant.intake import Intake
-from assistant.knowledge import InterventionOption, KnowledgeBase, Presentation
+from assistant.knowledge import KnowledgeBase, ObjectiveTemplate, Presentation
 from assistant.plan import (
     DraftInfo,
     Goal,
@@ -48,8 +48,12 @@ class OfflineDrafter:
 
     # ------------------------------------------------------------------ entry
 
-    def compose(self, intake: Intake, retrieval_rank: dict[str, float] | None = None,
-                retrieved: list[str] | None = None) -> TreatmentPlan:
+    def compose(
+        self,
+        intake: Intake,
+        retrieval_rank: dict[str, float] | None = None,
+        retrieved: list[str] | None = None,
+    ) -> TreatmentPlan:
         notices = intake_mod.notices(intake)
         skip_paths = {n.path for n in notices if n.kind == "instruction"}
         warnings = [f"{n.path}: {n.message}" for n in notices]
@@ -65,7 +69,8 @@ class OfflineDrafter:
         interventions: dict[str, Intervention] = {}
         group_texts = [
             " ".join(problem_text(intake.presenting_problems[i]) for i in g.intake_problems)
-            + " " + (compose_basis(g))
+            + " "
+            + (compose_basis(g))
             for g in groups
         ]
         client_goals = compose.assign_client_goals(intake, group_texts, skip_paths)
@@ -82,8 +87,17 @@ class OfflineDrafter:
                     "are placeholders for the clinician; nothing was borrowed from an unrelated record."
                 )
                 continue
-            for goal in self._goals(intake, g.presentation, pid, offset + len(goals), client_goals[gi], weeks, prefs,
-                                    interventions, warnings):
+            for goal in self._goals(
+                intake,
+                g.presentation,
+                pid,
+                offset + len(goals),
+                client_goals[gi],
+                weeks,
+                prefs,
+                interventions,
+                warnings,
+            ):
                 goals.append(goal)
 
         if has_safety:
@@ -107,7 +121,9 @@ class OfflineDrafter:
                 setting=intake.setting,
             ),
             diagnoses=[
-                PlanDiagnosis(code=d.code, label=d.label or d.code, primary=d is intake.primary_diagnosis)
+                PlanDiagnosis(
+                    code=d.code, label=d.label or d.code, primary=d is intake.primary_diagnosis
+                )
                 for d in intake.ordered_diagnoses()
             ],
             problems=problems,
@@ -136,29 +152,58 @@ class OfflineDrafter:
         )
         impact = [f for pp in pps for f in pp.functional_impact]
         if g.presentation is not None:
-            prov = compose.knowledge_provenance(g.presentation.id, g.presentation.version, None, statement)
+            prov = compose.knowledge_provenance(
+                g.presentation.id, g.presentation.version, None, statement
+            )
             prov.note = f"composed from the intake; {g.reason}"
         else:
-            prov = Provenance(source="intake", authorship="suggested", suggested_text=statement,
-                              note="composed from the intake; no knowledge record fits")
-        return Problem(id=pid, statement=statement, diagnosis_codes=list(g.codes),
-                       functional_impact=impact, provenance=prov)
+            prov = Provenance(
+                source="intake",
+                authorship="suggested",
+                suggested_text=statement,
+                note="composed from the intake; no knowledge record fits",
+            )
+        return Problem(
+            id=pid,
+            statement=statement,
+            diagnosis_codes=list(g.codes),
+            functional_impact=impact,
+            provenance=prov,
+        )
 
     def _uncovered_goal(self, g: ProblemGroup, pid: str, n: int) -> Goal:
         gid = f"G{n}"
         text = placeholder("goal", f"write a goal for {', '.join(g.codes)} with the client")
         obj = Objective(
             id=f"{gid}.O1",
-            text=placeholder("objective", "metric, baseline, target, timeframe and how it is measured"),
+            text=placeholder(
+                "objective", "metric, baseline, target, timeframe and how it is measured"
+            ),
             direction="decrease",
-            provenance=Provenance(source="rule", authorship="suggested", note="no knowledge record fits"),
+            provenance=Provenance(
+                source="rule", authorship="suggested", note="no knowledge record fits"
+            ),
         )
-        return Goal(id=gid, statement=text, problem_ids=[pid], objectives=[obj],
-                    provenance=Provenance(source="rule", authorship="suggested", suggested_text=text))
+        return Goal(
+            id=gid,
+            statement=text,
+            problem_ids=[pid],
+            objectives=[obj],
+            provenance=Provenance(source="rule", authorship="suggested", suggested_text=text),
+        )
 
-    def _goals(self, intake: Intake, pres: Presentation, pid: str, start: int, client_goals: list[str],
-               weeks: int, prefs: Preferences, interventions: dict[str, Intervention],
-               warnings: list[str]) -> list[Goal]:
+    def _goals(
+        self,
+        intake: Intake,
+        pres: Presentation,
+        pid: str,
+        start: int,
+        client_goals: list[str],
+        weeks: int,
+        prefs: Preferences,
+        interventions: dict[str, Intervention],
+        warnings: list[str],
+    ) -> list[Goal]:
         templates = {o.id: o for o in pres.objectives}
         out: list[Goal] = []
         used_client_goals = False
@@ -183,27 +228,51 @@ class OfflineDrafter:
                 warnings.extend(f.warnings)
                 objectives.append(
                     Objective(
-                        id=oid, text=f.text, metric=f.metric, instrument=f.instrument,
-                        baseline=f.baseline, target=f.target, direction=f.direction,  # type: ignore[arg-type]
-                        timeframe=f.timeframe, measurement=tmpl.measurement, frequency=tmpl.frequency,
+                        id=oid,
+                        text=f.text,
+                        metric=f.metric,
+                        instrument=f.instrument,
+                        baseline=f.baseline,
+                        target=f.target,
+                        direction=f.direction,
+                        timeframe=f.timeframe,
+                        measurement=tmpl.measurement,
+                        frequency=tmpl.frequency,
                         stage=tmpl.stage,
-                        provenance=compose.knowledge_provenance(pres.id, pres.version, tmpl.id, f.text),
+                        provenance=compose.knowledge_provenance(
+                            pres.id, pres.version, tmpl.id, f.text
+                        ),
                     )
                 )
                 if not ivs:
-                    warnings.append(f"{oid}: every intervention for this objective conflicts with a stated preference; discuss options with the client.")
+                    warnings.append(
+                        f"{oid}: every intervention for this objective conflicts with a stated preference; discuss options with the client."
+                    )
             out.append(
-                Goal(id=gid, statement=statement, problem_ids=[pid], client_words="; ".join(cg) or None,
-                     objectives=objectives,
-                     provenance=compose.knowledge_provenance(pres.id, pres.version, gt.id, statement))
+                Goal(
+                    id=gid,
+                    statement=statement,
+                    problem_ids=[pid],
+                    client_words="; ".join(cg) or None,
+                    objectives=objectives,
+                    provenance=compose.knowledge_provenance(
+                        pres.id, pres.version, gt.id, statement
+                    ),
+                )
             )
         return out
 
-    def _interventions_for(self, pres: Presentation, tmpl: object, prefs: Preferences,
-                           interventions: dict[str, Intervention], objective_id: str,
-                           warnings: list[str]) -> list[str]:
+    def _interventions_for(
+        self,
+        pres: Presentation,
+        tmpl: ObjectiveTemplate,
+        prefs: Preferences,
+        interventions: dict[str, Intervention],
+        objective_id: str,
+        warnings: list[str],
+    ) -> list[str]:
         options = {i.id: i for i in pres.interventions}
-        listed = [options[i] for i in getattr(tmpl, "interventions", []) if i in options]
+        listed = [options[i] for i in tmpl.interventions if i in options]
         ok = [o for o in listed if allowed(o, prefs)[0]]
         if not ok:
             ok = [o for o in pres.interventions if allowed(o, prefs)[0]][:1]
@@ -214,13 +283,19 @@ class OfflineDrafter:
         ok.sort(key=lambda o: -preference_score(o, prefs))
         chosen = ok[:1]
         for o in chosen:
-            compose.add_intervention(pres.id, pres.version, o, objective_id, interventions, prefs.scheduling)
+            compose.add_intervention(
+                pres.id, pres.version, o, objective_id, interventions, prefs.scheduling
+            )
         return [o.id for o in chosen]
 
-    def _timeline(self, intake: Intake, records: list[Presentation], weeks: int, prefs: Preferences) -> Timeline:
+    def _timeline(
+        self, intake: Intake, records: list[Presentation], weeks: int, prefs: Preferences
+    ) -> Timeline:
         if not records:
-            return Timeline(discharge_criteria=[placeholder("discharge", "state measurable criteria")],
-                            review_dates=_review_dates(intake, [], weeks, self.review_interval_days))
+            return Timeline(
+                discharge_criteria=[placeholder("discharge", "state measurable criteria")],
+                review_dates=_review_dates(intake, [], weeks, self.review_interval_days),
+            )
         main = records[0]
         tl = main.timeline
         review_weeks = sorted({w for p in records for w in p.timeline.review_weeks if w <= weeks})
@@ -239,7 +314,9 @@ class OfflineDrafter:
             session_frequency=freq,
             review_dates=_review_dates(intake, review_weeks, weeks, self.review_interval_days),
             discharge_criteria=list(dict.fromkeys(criteria)),
-            provenance=compose.knowledge_provenance(main.id, main.version, f"{main.id}.timeline", ""),
+            provenance=compose.knowledge_provenance(
+                main.id, main.version, f"{main.id}.timeline", ""
+            ),
         )
 
     def _sequencing(self, groups: list[ProblemGroup]) -> list[str]:
@@ -249,10 +326,15 @@ class OfflineDrafter:
         out = []
         primary = recs[0]
         for other in recs[1:]:
-            notes = [n for n in primary.sequencing + other.sequencing
-                     if any(w in n.lower() for w in _topic_words(other) | _topic_words(primary))]
+            notes = [
+                n
+                for n in primary.sequencing + other.sequencing
+                if any(w in n.lower() for w in _topic_words(other) | _topic_words(primary))
+            ]
             reason = " ".join(notes[0].split()) if notes else "both are worked on in parallel"
-            out.append(f"{primary.title} is the primary focus; {other.title} is addressed alongside it. Rationale: {reason}")
+            out.append(
+                f"{primary.title} is the primary focus; {other.title} is addressed alongside it. Rationale: {reason}"
+            )
         return out
 
 
@@ -264,8 +346,14 @@ def compose_basis(g: ProblemGroup) -> str:
 
 def _topic_words(p: Presentation) -> set[str]:
     base = {w for w in p.title.lower().replace("-", " ").split() if len(w) > 4}
-    extra = {"alcohol": {"substance", "drinking"}, "ptsd": {"trauma"}, "gad": {"anxiety", "worry"},
-             "mdd": {"depression"}, "insomnia": {"sleep"}, "panic": {"panic"}}
+    extra = {
+        "alcohol": {"substance", "drinking"},
+        "ptsd": {"trauma"},
+        "gad": {"anxiety", "worry"},
+        "mdd": {"depression"},
+        "insomnia": {"sleep"},
+        "panic": {"panic"},
+    }
     return base | extra.get(p.id, set())
 
 
@@ -278,7 +366,9 @@ def _instruments_for(pres: Presentation | None, intake: Intake) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _trim(filled: list) -> list:  # type: ignore[type-arg]
+def _trim(
+    filled: list[tuple[ObjectiveTemplate, compose.Filled]],
+) -> list[tuple[ObjectiveTemplate, compose.Filled]]:
     if len(filled) <= MAX_OBJECTIVES_PER_GOAL:
         return filled
     # keep the outcome measure and the strongest application/skill items
@@ -287,7 +377,9 @@ def _trim(filled: list) -> list:  # type: ignore[type-arg]
     return sorted(rest + outcome, key=lambda tf: STAGE_ORDER[tf[0].stage])
 
 
-def _review_dates(intake: Intake, review_weeks: list[int], weeks: int, interval_days: int) -> list:  # type: ignore[type-arg]
+def _review_dates(
+    intake: Intake, review_weeks: list[int], weeks: int, interval_days: int
+) -> list[date]:
     start = intake.intake_date
     dates = [start + timedelta(weeks=w) for w in review_weeks]
     end = start + timedelta(weeks=weeks)

@@ -45,7 +45,12 @@ class Pseudonymiser:
 
     def redact(self, text: str) -> str:
         for real, token in self.pairs:
-            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(real)}(?![A-Za-z0-9])", token, text, flags=re.IGNORECASE)
+            text = re.sub(
+                rf"(?<![A-Za-z0-9]){re.escape(real)}(?![A-Za-z0-9])",
+                token,
+                text,
+                flags=re.IGNORECASE,
+            )
         return text
 
     def restore(self, text: str) -> str:
@@ -59,4 +64,8 @@ class Pseudonymiser:
 
     def leaks(self, text: str) -> list[str]:
         """Identifiers that still appear in ``text`` (used by tests and a last check)."""
-        return [real for real, _ in self.pairs if re.search(rf"(?<![A-Za-z0-9]){re.escape(real)}(?![A-Za-z0-9])", text, re.IGNORECASE)]
+        return [
+            real
+            for real, _ in self.pairs
+            if re.search(rf"(?<![A-Za-z0-9]){re.escape(real)}(?![A-Za-z0-9])", text, re.IGNORECASE)
+        ]

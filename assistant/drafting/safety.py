@@ -11,7 +11,17 @@ from __future__ import annotations
 from assistant.drafting import compose
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase, Module
-from assistant.plan import Baseline, Goal, Intervention, Objective, Safety, Target, Timeframe, placeholder
+from assistant.plan import (
+    Baseline,
+    Goal,
+    Intervention,
+    Objective,
+    RiskLevel,
+    Safety,
+    Target,
+    Timeframe,
+    placeholder,
+)
 
 SAFETY_MODULE = "safety-planning"
 
@@ -52,9 +62,12 @@ def section(intake: Intake) -> Safety:
             "finalised until the risk assessment is complete."
         )
         actions.append(
-            placeholder("risk", f"complete the assessment of {missing} (for example the C-SSRS screener) before finalising")
+            placeholder(
+                "risk",
+                f"complete the assessment of {missing} (for example the C-SSRS screener) before finalising",
+            )
         )
-        level = "not_assessed"
+        level: RiskLevel = "not_assessed"
     elif r.warrants_safety_plan:
         summary = f"Risk present at intake. {facts}{notes}"
         level = "not_assessed"
@@ -62,7 +75,9 @@ def section(intake: Intake) -> Safety:
     else:
         summary = f"Risk screened at intake. {facts}{notes}"
         level = "none_identified"
-        actions.append("Repeat the risk screen at each plan review and whenever the clinical picture changes.")
+        actions.append(
+            "Repeat the risk screen at each plan review and whenever the clinical picture changes."
+        )
     if r.warrants_safety_plan:
         actions[:0] = [
             "Write a Stanley-Brown safety plan with the client by session 2 and give the client a copy.",
@@ -74,16 +89,22 @@ def section(intake: Intake) -> Safety:
         risk_assessed=r.fully_assessed,
         suicidal_ideation=r.suicidal_ideation,
         self_harm=r.self_harm,
-        homicidal_ideation=str(r.homicidal_ideation).lower() if r.homicidal_ideation != "not_assessed" else "not_assessed",
-        risk_level=level,  # type: ignore[arg-type]
+        homicidal_ideation=str(r.homicidal_ideation).lower()
+        if r.homicidal_ideation != "not_assessed"
+        else "not_assessed",
+        risk_level=level,
         summary=summary,
         actions=actions,
-        reassessment="every session while risk is present (C-SSRS since last visit)" if r.warrants_safety_plan else "at each plan review",
+        reassessment="every session while risk is present (C-SSRS since last visit)"
+        if r.warrants_safety_plan
+        else "at each plan review",
         protective_factors=protective,
     )
 
 
-def safety_goal(kb: KnowledgeBase, intake: Intake, problem_id: str, interventions: dict[str, Intervention]) -> Goal:
+def safety_goal(
+    kb: KnowledgeBase, intake: Intake, problem_id: str, interventions: dict[str, Intervention]
+) -> Goal:
     mod = kb.modules[SAFETY_MODULE]
     assert isinstance(mod, Module)
     gid = "G1"
@@ -100,11 +121,22 @@ def safety_goal(kb: KnowledgeBase, intake: Intake, problem_id: str, intervention
             timeframe = Timeframe(by_session=1)
             target = Target(value=None, text="done at every session", comparator="=")
             text = text.rstrip(".") + ", starting by session 1."
-        baseline = Baseline(value=None, text=placeholder("baseline", "note any safety plan or steps already in place"))
+        baseline = Baseline(
+            value=None,
+            text=placeholder("baseline", "note any safety plan or steps already in place"),
+        )
         objectives.append(
             Objective(
-                id=oid, text=text, metric=tmpl.metric, baseline=baseline, target=target, direction="achieve",
-                timeframe=timeframe, measurement=tmpl.measurement, frequency=tmpl.frequency, stage="safety",
+                id=oid,
+                text=text,
+                metric=tmpl.metric,
+                baseline=baseline,
+                target=target,
+                direction="achieve",
+                timeframe=timeframe,
+                measurement=tmpl.measurement,
+                frequency=tmpl.frequency,
+                stage="safety",
                 provenance=compose.knowledge_provenance(mod.id, mod.version, tmpl.id, text),
             )
         )
@@ -115,8 +147,12 @@ def safety_goal(kb: KnowledgeBase, intake: Intake, problem_id: str, intervention
             else:
                 technique = f"{opt.name}: " + "; ".join(opt.techniques)
                 interventions[opt.id] = Intervention(
-                    id=f"I{len(interventions) + 1}", modality=opt.modality, technique=technique,
-                    frequency=opt.frequency, objective_ids=[oid], evidence=" ".join(opt.evidence.split()),
+                    id=f"I{len(interventions) + 1}",
+                    modality=opt.modality,
+                    technique=technique,
+                    frequency=opt.frequency,
+                    objective_ids=[oid],
+                    evidence=" ".join(opt.evidence.split()),
                     provenance=compose.knowledge_provenance(mod.id, mod.version, opt.id, technique),
                 )
     statement = (
@@ -124,6 +160,9 @@ def safety_goal(kb: KnowledgeBase, intake: Intake, problem_id: str, intervention
         "and risk is checked at every contact."
     )
     return Goal(
-        id=gid, statement=statement, problem_ids=[problem_id], objectives=objectives,
+        id=gid,
+        statement=statement,
+        problem_ids=[problem_id],
+        objectives=objectives,
         provenance=compose.knowledge_provenance(mod.id, mod.version, None, statement),
     )

@@ -16,9 +16,67 @@ from assistant.knowledge import InterventionOption, KnowledgeBase, Presentation
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
 _STOP = frozenset(
-    "the a an and or of to in on for with at by from as is are was were be been has have had "
-    "not no but this that these those it its their they them he she his her him i me my we our "
-    "about after before over under more most less than very most days since".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "but",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "about",
+        "after",
+        "before",
+        "over",
+        "under",
+        "more",
+        "most",
+        "less",
+        "than",
+        "very",
+        "most",
+        "days",
+        "since",
+    ]
 )
 
 PERINATAL = re.compile(
@@ -134,7 +192,13 @@ def group_problems(
         for gi, g in enumerate(groups):
             basis = presentation_text(g.presentation) if g.presentation else " ".join(g.labels)
             basis += " " + " ".join(g.labels)
-            scores.append((overlap(text, basis) + 0.5 * rank.get(g.presentation.id if g.presentation else "", 0.0), -gi))
+            scores.append(
+                (
+                    overlap(text, basis)
+                    + 0.5 * rank.get(g.presentation.id if g.presentation else "", 0.0),
+                    -gi,
+                )
+            )
         best = max(range(len(groups)), key=lambda gi: scores[gi])
         groups[best].intake_problems.append(i)
 
@@ -223,9 +287,7 @@ def read_preferences(items: list[str]) -> Preferences:
             phrase = m.group(1).strip()
             if phrase and phrase not in prefs.refused:
                 prefs.preferred.append(phrase)
-        if _SCHEDULE.search(low) and not _REFUSE.search(low):
-            prefs.scheduling.append(text)
-        elif re.search(r"\bonly\b", low):
+        if _SCHEDULE.search(low) and not _REFUSE.search(low) or re.search(r"\bonly\b", low):
             prefs.scheduling.append(text)
     return prefs
 
