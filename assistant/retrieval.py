@@ -1,0 +1,538 @@
+"""Find the knowledge records that fit an intake: a chromadb index plus a lexical ranking.
+
+Every presentation, goal, objective template, intervention option, module section and
+example plan becomes one document. Item documents repeat their record's title and lay
+terms, so a query in the client's own words still reaches a technique or an objective.
+
+A query is scored two ways and the two are blended: cosine similarity of MiniLM vectors
+(from the chromadb collection) and BM25 over the same texts (bm25s). Diagnosis codes add
+a fixed boost to the records that list them. Records are ranked by their best document
+(ties broken by the second best).
+A result whose blended score stays under :data:`FLOOR` is flagged ``below_floor``; when
+the best record is under it, :class:`IntakeMatches` says ``no_close_template`` so the
+drafter writes from the intake alone instead of pretending a template fits.
+
+The index lives under ``settings.index_dir`` (or on a shared Chroma server when
+``CHROMA_HOST`` is set) and is rebuilt only when the knowledge files change: their
+``content_hash`` is stored in the collection metadata. chromadb, onnxruntime and bm25s
+are imported inside functions so that commands which need no index stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant import knowledge as knowledge_mod
+from assistant.config import Settings, get_settings
+from assistant.errors import RetrievalError
+
+if TYPE_CHECKING:
+    from assistant.intake import Intake, PresentingProblem
+    from assistant.knowledge import KnowledgeBase, Module, Presentation
+
+Kind = Literal["presentation", "goal", "objective", "intervention", "module", "example"]
+KINDS: tuple[str, ...] = ("presentation", "goal", "objective", "intervention", "module", "example")
+
+COLLECTION = "tpa-knowledge"
+# Blended score under which no template counts as close: set between the weakest real
+# query of evals/retrieval.jsonl (about 0.40) and off-topic text (0.27 at most).
+FLOOR = 0.33
+VECTOR_WEIGHT = 0.75  # the rest is BM25
+LEX_HALF = 8.0  # BM25 score that maps to 0.5 (saturating: s / (s + LEX_HALF))
+CODE_BOOST = 0.25
+
+
+class Hit(BaseModel):
+    """One ranked document or record, with a short reason a clinician can read."""
+
+    id: str
+    record_id: str
+    record_version: int
+    title: str
+    codes: list[str] = Field(default_factory=list)
+    kind: str
+    score: float = Field(ge=0, le=1)
+    reason: str
+    below_floor: bool
+
+
+class IndexInfo(BaseModel):
+    built: bool
+    documents: int
+    seconds: float
+    content_hash: str
+    location: str = ""
+
+
+class IntakeMatches(BaseModel):
+    presentations: list[Hit]
+    hits: list[Hit]
+    no_close_template: bool
+    per_problem: list[list[Hit]]
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: str
+    record_id: str
+    record_version: int
+    kind: str
+    title: str
+    codes: tuple[str, ...]
+    text: str
+    hit_id: str = ""  # what a hit reports as its id when it differs from the document id
+    lay_term: bool = False
+
+    @property
+    def shown_id(self) -> str:
+        return self.hit_id or self.id
+
+    def metadata(self) -> dict[str, str | int]:
+        return {
+            "id": self.shown_id,
+            "record_id": self.record_id,
+            "record_version": self.record_version,
+            "kind": self.kind,
+            "title": self.title,
+            "codes": ",".join(self.codes),
+        }
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _lines(*parts: str | Sequence[str] | None) -> str:
+    out: list[str] = []
+    for p in parts:
+        if not p:
+            continue
+        out.append(p if isinstance(p, str) else "; ".join(p))
+    return "\n".join(s.strip() for s in out)
+
+
+def _items(rec: Presentation | Module, kb_codes: tuple[str, ...], context: str) -> list[Doc]:
+    docs = []
+    for o in rec.objectives:
+        measure = ", ".join(x for x in (o.instrument, o.baseline_measure) if x)
+        docs.append(
+            Doc(o.id, rec.id, rec.version, "objective", f"{rec.title}: {o.metric}", kb_codes,
+                _lines(f"Objective: {o.text}", f"Measured by {o.measurement}; {measure}",
+                       context))
+        )  # fmt: skip
+    for i in rec.interventions:
+        docs.append(
+            Doc(i.id, rec.id, rec.version, "intervention", f"{rec.title}: {i.name}", kb_codes,
+                _lines(f"{i.name} ({i.modality})", i.techniques, i.evidence, context))
+        )  # fmt: skip
+    return docs
+
+
+def _lay(rec: Presentation | Module, kind: str, title: str) -> list[Doc]:
+    """One short document per lay term: a query in the client's words meets a phrase of
+    the same length rather than a long overview where the phrase is diluted."""
+    return [
+        Doc(f"{rec.id}.lay.{n}", rec.id, rec.version, kind, title, tuple(rec.codes),
+            _lines(term, rec.title), hit_id=rec.id, lay_term=True)
+        for n, term in enumerate(rec.lay_terms, start=1)
+    ]  # fmt: skip
+
+
+def documents(kb: KnowledgeBase) -> list[Doc]:
+    """Every indexed document, in a stable order."""
+    docs: list[Doc] = []
+    for p in kb.presentations.values():
+        codes = tuple(p.codes)
+        context = _lines(p.title, p.lay_terms)
+        docs.append(
+            Doc(p.id, p.id, p.version, "presentation", p.title, codes,
+                _lines(p.title, p.lay_terms, p.summary, " ".join(codes),
+                       p.problem.must_capture, p.problem.example))
+        )  # fmt: skip
+        docs.extend(_lay(p, "presentation", p.title))
+        for g in p.goals:
+            docs.append(
+                Doc(g.id, p.id, p.version, "goal", f"{p.title}: {g.text}", codes,
+                    _lines(f"Goal: {g.text}", context))
+            )  # fmt: skip
+        docs.extend(_items(p, codes, context))
+    for m in kb.modules.values():
+        codes = tuple(m.codes)
+        context = _lines(m.title, m.lay_terms)
+        for n, s in enumerate(m.sections, start=1):
+            docs.append(
+                Doc(f"{m.id}.section.{n}", m.id, m.version, "module", f"{m.title}: {s.heading}",
+                    codes, _lines(s.heading, s.body, context))
+            )  # fmt: skip
+        docs.extend(_lay(m, "module", m.title))
+        docs.extend(_items(m, codes, context))
+    for e in kb.examples.values():
+        docs.append(
+            Doc(e.id, e.id, e.version, "example", e.title, tuple(e.codes),
+                _lines(e.title, e.problem, e.goals, e.objectives, e.interventions))
+        )  # fmt: skip
+    seen: set[str] = set()
+    for d in docs:
+        if d.id in seen:
+            raise RetrievalError(f"knowledge item id '{d.id}' is used twice; ids must be unique")
+        seen.add(d.id)
+    return docs
+
+
+# ---------------------------------------------------------------- lexical side
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+
+
+def _stem(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+# Pronouns and auxiliaries on top of bm25s's short (Lucene) list: "her" or "has" in a
+# query should not pull in every lay description that happens to use them.
+_EXTRA_STOP = (
+    "i me my mine myself we us our ours you your yours he him his himself she her hers "
+    "herself its itself them themselves am has have had having do does did been being can "
+    "could would should may might must shall from so than too very just also"
+)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN) | frozenset(_EXTRA_STOP.split())
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word stems without stop words; 'GAD-7' gives 'gad-7', 'gad' and '7'."""
+    stop = _stopwords()
+    out: list[str] = []
+    for w in _WORD.findall(text.lower()):
+        parts = [w, *re.split(r"[.\-]", w)] if ("-" in w or "." in w) else [w]
+        out.extend(_stem(p) for p in parts if p and p not in stop)
+    return out
+
+
+def code_matches(query_code: str, record_codes: Sequence[str]) -> bool:
+    """Same code, or one is the category of the other (F43.1 / F43.10)."""
+    q = query_code.strip().upper()
+    return any(
+        len(min(q, c, key=len)) >= 3 and (q.startswith(c) or c.startswith(q)) for c in record_codes
+    )
+
+
+# ---------------------------------------------------------------- index
+
+
+def make_client(settings: Settings) -> Any:
+    """A chromadb client: HTTP when ``chroma_host`` is set, else a persistent local one."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many kinds
+        where = (
+            f"the shared index at {settings.chroma_host}:{settings.chroma_port} "
+            "(check CHROMA_HOST / CHROMA_PORT, or unset CHROMA_HOST to use the local index)"
+            if settings.chroma_host
+            else f"the local index at {settings.index_dir}"
+        )
+        raise RetrievalError(f"could not open {where}: {exc}") from exc
+
+
+@dataclass
+class _Scored:
+    doc: Doc
+    vector: float
+    lexical: float
+    codes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        lex = self.lexical / (self.lexical + LEX_HALF) if self.lexical > 0 else 0.0
+        blended = VECTOR_WEIGHT * max(self.vector, 0.0) + (1 - VECTOR_WEIGHT) * lex
+        return min(1.0, blended + (CODE_BOOST if self.codes else 0.0))
+
+
+class Retriever:
+    """Ranked knowledge for a query or an intake. Builds the index on first use."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        knowledge: KnowledgeBase | None = None,
+        client: Any | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.kb = knowledge or knowledge_mod.load_cached()
+        self._client = client
+        self._collection: Any = None
+        self._docs = documents(self.kb)
+        self._by_id = {d.id: n for n, d in enumerate(self._docs)}
+        self._doc_tokens = [frozenset(tokens(d.text)) for d in self._docs]
+        self._rarity: dict[str, int] = {}
+        for toks in self._doc_tokens:
+            for t in toks:
+                self._rarity[t] = self._rarity.get(t, 0) + 1
+        self._record_kind = {r.id: r.kind for r in self.kb.records()}
+        self._bm25: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def location(self) -> str:
+        s = self.settings
+        return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.index_dir)
+
+    def _open(self, create: bool) -> Any:
+        from assistant.embeddings import ChromaMiniLM, register_with_chromadb
+
+        register_with_chromadb()
+        if self._client is None:
+            self._client = make_client(self.settings)
+        if not create:
+            return self._client.get_or_create_collection(
+                COLLECTION, embedding_function=ChromaMiniLM()
+            )
+        return self._client.create_collection(
+            COLLECTION,
+            embedding_function=ChromaMiniLM(),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"content_hash": self.kb.content_hash, "embedding": ChromaMiniLM.NAME},
+        )
+
+    def ensure_index(self, rebuild: bool = False) -> IndexInfo:
+        """Build the index if it is missing, stale (knowledge changed) or ``rebuild`` is set."""
+        with self._lock:
+            start = time.perf_counter()
+            try:
+                built = self._ensure(rebuild)
+            except RetrievalError:
+                raise
+            except Exception as exc:
+                raise RetrievalError(
+                    f"the knowledge index at {self.location} could not be used ({exc}); "
+                    "rebuild it with `python -m assistant index --rebuild`"
+                ) from exc
+            if self._bm25 is None:
+                self._bm25 = self._build_bm25()
+            return IndexInfo(
+                built=built,
+                documents=len(self._docs),
+                seconds=round(time.perf_counter() - start, 3),
+                content_hash=self.kb.content_hash,
+                location=self.location,
+            )
+
+    def _ensure(self, rebuild: bool) -> bool:
+        if self._collection is not None and not rebuild:
+            return False
+        try:
+            col = self._open(create=False)
+        except RetrievalError:
+            raise
+        except Exception:
+            if not rebuild:  # e.g. a collection made with another embedding function
+                raise
+            col = None
+        if (
+            col is not None
+            and not rebuild
+            and (col.metadata or {}).get("content_hash") == self.kb.content_hash
+            and col.count() == len(self._docs)
+        ):
+            self._collection = col
+            return False
+        from assistant.embeddings import get_encoder
+
+        assert self._client is not None  # opened by _open()
+        if col is not None or COLLECTION in [c.name for c in self._client.list_collections()]:
+            self._client.delete_collection(COLLECTION)
+        col = self._open(create=True)
+        vectors = get_encoder().encode([d.text for d in self._docs])
+        step = 500
+        for i in range(0, len(self._docs), step):
+            chunk = self._docs[i : i + step]
+            col.add(
+                ids=[d.id for d in chunk],
+                documents=[d.text for d in chunk],
+                metadatas=[d.metadata() for d in chunk],
+                embeddings=list(vectors[i : i + step]),
+            )
+        self._collection = col
+        return True
+
+    def _build_bm25(self) -> Any:
+        import bm25s
+
+        model = bm25s.BM25()
+        model.index([tokens(d.text) or [""] for d in self._docs], show_progress=False)
+        return model
+
+    # ------------------------------------------------------------ scoring
+
+    def _score(self, queries: Sequence[str], codes: Sequence[str]) -> list[list[_Scored]]:
+        """Every document scored against each query (same order as ``self._docs``)."""
+        from assistant.embeddings import get_encoder
+
+        if self._collection is None or self._bm25 is None:
+            self.ensure_index()
+        vectors = get_encoder().encode(list(queries))
+        result = self._collection.query(
+            query_embeddings=list(vectors),
+            n_results=len(self._docs),
+            include=["distances"],
+        )
+        wanted = [c for c in (c.strip().upper() for c in codes) if c]
+        out = []
+        for qi, query in enumerate(queries):
+            sims = [0.0] * len(self._docs)
+            for doc_id, dist in zip(result["ids"][qi], result["distances"][qi], strict=True):
+                if doc_id in self._by_id:
+                    sims[self._by_id[doc_id]] = 1.0 - float(dist)
+            q_tokens = [t for t in tokens(query) if t in self._bm25.vocab_dict]
+            lex = self._bm25.get_scores(q_tokens) if q_tokens else [0.0] * len(self._docs)
+            out.append(
+                [
+                    _Scored(
+                        d, sims[n], float(lex[n]), [c for c in wanted if code_matches(c, d.codes)]
+                    )
+                    for n, d in enumerate(self._docs)
+                ]
+            )
+        return out
+
+    def _hit(self, s: _Scored, query: str, as_record: bool = False) -> Hit:
+        d = s.doc
+        reasons = [f"code {', '.join(s.codes)} matches"] if s.codes else []
+        reasons.append(f"text similarity {max(s.vector, 0.0):.2f}")
+        doc_tokens = self._doc_tokens[self._by_id[d.id]]
+        common = len(self._docs) // 5  # words in a fifth of the documents say little
+        shared = [t for t in dict.fromkeys(tokens(query)) if t in doc_tokens]
+        shared = sorted(
+            (t for t in shared if self._rarity.get(t, 0) <= common),
+            key=lambda t: self._rarity.get(t, 0),
+        )
+        if shared:
+            reasons.append("shared words: " + ", ".join(shared[:4]))
+        score = round(s.score, 4)
+        title, kind, ident, codes = d.title, d.kind, d.shown_id, list(d.codes)
+        if as_record:
+            rec = self.kb.get(d.record_id)
+            title, kind, ident, codes = rec.title, rec.kind, rec.id, list(rec.codes)
+            if d.shown_id != rec.id:
+                reasons.append(f"best match: {d.kind} {d.id}")
+        if d.lay_term:
+            reasons.append(f"close to the description '{d.text.splitlines()[0]}'")
+        return Hit(
+            id=ident,
+            record_id=d.record_id,
+            record_version=d.record_version,
+            title=title,
+            codes=codes,
+            kind=kind,
+            score=score,
+            reason="; ".join(reasons),
+            below_floor=score < FLOOR,
+        )
+
+    @staticmethod
+    def _filter(scored: list[_Scored], kinds: Sequence[str] | None) -> list[_Scored]:
+        if kinds is None:
+            return scored
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise RetrievalError(
+                f"unknown kind(s) {', '.join(sorted(unknown))}; use one of {', '.join(KINDS)}"
+            )
+        return [s for s in scored if s.doc.kind in kinds]
+
+    def _rank_items(self, scored: list[_Scored], query: str, k: int) -> list[Hit]:
+        best: dict[str, _Scored] = {}  # one hit per shown id
+        for s in sorted(scored, key=lambda s: s.score, reverse=True):
+            best.setdefault(s.doc.shown_id, s)
+            if len(best) == k:
+                break
+        return [self._hit(s, query) for s in best.values()]
+
+    def _rank_records(
+        self, scored: list[_Scored], query: str, k: int, kinds: Sequence[str] = ("presentation",)
+    ) -> list[Hit]:
+        groups: dict[str, list[_Scored]] = {}
+        for s in scored:
+            if self._record_kind[s.doc.record_id] in kinds:
+                groups.setdefault(s.doc.record_id, []).append(s)
+        ranked = []
+        for items in groups.values():
+            items.sort(key=lambda s: s.score, reverse=True)
+            second = items[1].score if len(items) > 1 else 0.0
+            ranked.append(((items[0].score, second), items[0]))
+        ranked.sort(key=lambda t: t[0], reverse=True)
+        return [self._hit(s, query, as_record=True) for _, s in ranked[:k]]
+
+    # ------------------------------------------------------------ public
+
+    def search(
+        self, query: str, codes: Sequence[str] = (), k: int = 5, kinds: Sequence[str] | None = None
+    ) -> list[Hit]:
+        """Item-level hits (one per document), best first."""
+        if not query.strip() and not codes:
+            raise RetrievalError("the search is empty: give some text or a diagnosis code")
+        (scored,) = self._score([query], codes)
+        return self._rank_items(self._filter(scored, kinds), query, k)
+
+    def records(
+        self,
+        query: str,
+        codes: Sequence[str] = (),
+        k: int = 5,
+        kinds: Sequence[str] = ("presentation",),
+    ) -> list[Hit]:
+        """Record-level hits (one per record id: presentations by default), best first."""
+        (scored,) = self._score([query], codes)
+        return self._rank_records(scored, query, k, kinds)
+
+    def for_intake(self, intake: Intake, k: int = 8) -> IntakeMatches:
+        """Presentations and items that fit the intake, overall and per presenting problem."""
+        codes = [d.code for d in intake.ordered_diagnoses()]
+        problems = [_problem_text(p) for p in intake.presenting_problems]
+        measures = [a.instrument for a in intake.assessments]
+        measures += [b.measure for b in intake.baselines]
+        overall = _lines(problems, measures)
+        scored = self._score([overall, *problems], codes)
+        presentations = self._rank_records(scored[0], overall, k)
+        return IntakeMatches(
+            presentations=presentations,
+            hits=self._rank_items(scored[0], overall, k),
+            no_close_template=not presentations or presentations[0].below_floor,
+            per_problem=[
+                self._rank_records(s, q, k) for s, q in zip(scored[1:], problems, strict=True)
+            ],
+        )
+
+
+def _problem_text(p: PresentingProblem) -> str:
+    return _lines(p.summary, p.symptoms, p.functional_impact, p.client_words)
+
+
+@lru_cache(maxsize=1)
+def get_retriever() -> Retriever:
+    """The process-wide retriever over the default settings and knowledge base."""
+    return Retriever()
