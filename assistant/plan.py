@@ -198,7 +198,7 @@ class Timeline(_Model):
     provenance: Provenance | None = None
 
 
-RiskLevel = Literal["not_assessed", "none_identified", "low", "moderate", "high"]
+RiskLevel = Literal["not_assessed", "to_be_rated", "none_identified", "low", "moderate", "high"]
 
 
 class Safety(_Model):

@@ -24,6 +24,11 @@ from assistant.plan import (
 )
 
 SAFETY_MODULE = "safety-planning"
+_BASELINE_HINTS = {
+    "safety-planning.obj.safety-plan": "note any safety plan already in place",
+    "safety-planning.obj.cssrs": "record the first C-SSRS result",
+    "safety-planning.obj.means": "note the methods named and any steps already taken",
+}
 
 _SI_WORDS = {
     "none": "none reported",
@@ -70,7 +75,7 @@ def section(intake: Intake) -> Safety:
         level: RiskLevel = "not_assessed"
     elif r.warrants_safety_plan:
         summary = f"Risk present at intake. {facts}{notes}"
-        level = "not_assessed"
+        level = "to_be_rated"
         actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
     else:
         summary = f"Risk screened at intake. {facts}{notes}"
@@ -89,9 +94,7 @@ def section(intake: Intake) -> Safety:
         risk_assessed=r.fully_assessed,
         suicidal_ideation=r.suicidal_ideation,
         self_harm=r.self_harm,
-        homicidal_ideation=str(r.homicidal_ideation).lower()
-        if r.homicidal_ideation != "not_assessed"
-        else "not_assessed",
+        homicidal_ideation=_hi_words(r.homicidal_ideation).replace(" ", "_"),
         risk_level=level,
         summary=summary,
         actions=actions,
@@ -123,7 +126,9 @@ def safety_goal(
             text = text.rstrip(".") + ", starting by session 1."
         baseline = Baseline(
             value=None,
-            text=placeholder("baseline", "note any safety plan or steps already in place"),
+            text=placeholder(
+                "baseline", _BASELINE_HINTS.get(tmpl.id, "note what is already in place")
+            ),
         )
         objectives.append(
             Objective(

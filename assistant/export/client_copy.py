@@ -77,6 +77,19 @@ _CODES = re.compile(r"\b[A-TV-Z]\d{2}(?:\.\w{1,4})?\b|\bICD-10(?:-CM)?\b|\bLOINC
 _PARENS = re.compile(r"\s*\([^)]*\)")
 
 
+_IRREGULAR = {"goes": "go", "does": "do", "has": "have", "is": "are", "was": "were"}
+
+
+def _second_person(verb: str) -> str:
+    """'goes' -> 'go', 'knows' -> 'know': the verb after a 'you' that replaced 'the client'."""
+    low = verb.lower()
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3:
+        return verb[:-1]
+    return verb
+
+
 def plain(text: str) -> str:
     """Swap clinical terms for everyday words and drop codes and bracketed asides."""
     out = _PARENS.sub("", text)
@@ -84,7 +97,10 @@ def plain(text: str) -> str:
         out = re.sub(term, easy, out, flags=re.IGNORECASE)
     out = _CODES.sub("", out)
     out = re.sub(r"^(the )?client will\b", "You will", out.strip(), flags=re.IGNORECASE)
-    out = re.sub(r"\bclient\b", "you", out, flags=re.IGNORECASE)
+    out = re.sub(r"^the client\b", "You", out, flags=re.IGNORECASE)
+    out = re.sub(r"\bthe client's\b", "your", out, flags=re.IGNORECASE)
+    out = re.sub(r"\b(the )?client\b", "you", out, flags=re.IGNORECASE)
+    out = re.sub(r"\b([Yy]ou) (\w+)", lambda m: f"{m.group(1)} {_second_person(m.group(2))}", out)
     out = re.sub(r"\s{2,}", " ", out).strip()
     return out
 
@@ -99,7 +115,9 @@ def _objective(o: Objective) -> str:
     if o.baseline and o.baseline.value is not None:
         parts.append(f"Right now it is {plain(o.baseline.text)}.")
     if o.target and o.target.value is not None:
-        parts.append(f"Our aim is {plain(o.target.text)}, {o.timeframe.text()}.")
+        words = {"<": "below ", "<=": "at most ", ">=": "at least ", ">": "above ", "=": ""}
+        aim = words.get(o.target.comparator, "") + plain(o.target.text)
+        parts.append(f"Our aim is {aim}, {o.timeframe.text()}.")
     return " ".join(parts)
 
 

@@ -15,6 +15,7 @@ from assistant.store.review import active
 DRAFT_MARK = "DRAFT — not final"
 _RISK = {
     "not_assessed": "not assessed",
+    "to_be_rated": "[risk level: clinician to rate]",
     "none_identified": "none identified",
     "low": "low",
     "moderate": "moderate",
