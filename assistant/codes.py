@@ -1,20 +1,22 @@
-"""ICD-10-CM code registry, backed by the CMS code set shipped in ``simple-icd-10-cm``.
+"""ICD-10-CM code registry: the CMS April 2026 code set with titles and billable flags.
 
-The package carries the April 2026 release of the ICD-10-CM tabular list (FY2026 with the
-April update). It is imported lazily because parsing it takes about a second.
+The table ``assistant/data/icd10cm.tsv.gz`` is generated from the ``simple-icd-10-cm``
+package (which ships the CMS tabular list) by ``scripts/build_icd_table.py``; a test
+checks the two still agree. Reading the table takes a fraction of the package's XML
+parse, so the command line and a cold draft stay fast.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from types import ModuleType
-from typing import Any
+from pathlib import Path
 
 CODE_SHAPE = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 CODE_SET = "ICD-10-CM April 2026 (CMS tabular list, via simple-icd-10-cm 1.5.0)"
+TABLE = Path(__file__).resolve().parent / "data" / "icd10cm.tsv.gz"
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,13 @@ class CodeInfo:
 
 
 @lru_cache(maxsize=1)
-def _icd() -> ModuleType:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import simple_icd_10_cm
-
-    return simple_icd_10_cm
+def _table() -> dict[str, CodeInfo]:
+    out: dict[str, CodeInfo] = {}
+    with gzip.open(TABLE, "rt", encoding="utf-8") as f:
+        for line in f:
+            code, leaf, title = line.rstrip("\n").split("\t", 2)
+            out[code] = CodeInfo(code=code, title=title, billable=leaf == "1")
+    return out
 
 
 def normalise(code: str) -> str:
@@ -41,33 +44,22 @@ def normalise(code: str) -> str:
     return c
 
 
-@lru_cache(maxsize=4096)
 def lookup(code: str) -> CodeInfo | None:
     """The code's title and whether it is billable, or ``None`` when it is not a code."""
     c = normalise(code)
     if not CODE_SHAPE.match(c):
         return None
-    icd: Any = _icd()
-    if not icd.is_valid_item(c) or not icd.is_category_or_subcategory(c):
-        return None
-    return CodeInfo(code=c, title=icd.get_description(c), billable=bool(icd.is_leaf(c)))
+    return _table().get(c)
 
 
 def specific_codes(code: str, limit: int = 12) -> list[CodeInfo]:
     """Billable codes under a header code, for 'pick the specific code' messages."""
-    icd: Any = _icd()
     c = normalise(code)
-    if not icd.is_valid_item(c):
+    if c not in _table():
         return []
-    out = []
-    for d in icd.get_descendants(c):
-        if icd.is_leaf(d):
-            info = lookup(d)
-            if info:
-                out.append(info)
-        if len(out) >= limit:
-            break
-    return out
+    prefix = c if "." in c else c + "."
+    out = [i for k, i in _table().items() if i.billable and k != c and k.startswith(prefix)]
+    return sorted(out, key=lambda i: i.code)[:limit]
 
 
 def search(
@@ -77,26 +69,13 @@ def search(
     words = [w for w in re.split(r"\s+", text.strip().lower()) if w]
     if not words:
         return []
-    icd: Any = _icd()
     out: list[CodeInfo] = []
-    for raw in _leaf_codes(chapter_prefixes):
-        info = lookup(raw)
-        if info is None:
+    for code, info in _table().items():
+        if not info.billable or not code.startswith(chapter_prefixes):
             continue
-        hay = f"{info.code} {info.code.replace('.', '')} {info.title}".lower()
+        hay = f"{code} {code.replace('.', '')} {info.title}".lower()
         if all(w in hay for w in words):
             out.append(info)
             if len(out) >= limit:
                 break
-    del icd
     return out
-
-
-@lru_cache(maxsize=4)
-def _leaf_codes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    icd: Any = _icd()
-    codes = []
-    for c in icd.get_all_codes(with_dots=True):
-        if c.startswith(prefixes) and icd.is_leaf(c) and icd.is_category_or_subcategory(c):
-            codes.append(c)
-    return tuple(codes)
