@@ -15,7 +15,7 @@ from typing import Literal
 from assistant import instruments
 from assistant.drafting.select import overlap
 from assistant.intake import BehaviouralBaseline, Intake, PresentingProblem
-from assistant.knowledge import InterventionOption, ObjectiveTemplate, Presentation
+from assistant.knowledge import InterventionOption, ObjectiveTemplate
 from assistant.plan import (
     Baseline,
     Comparator,
@@ -271,6 +271,7 @@ def fill_objective(
         )
     if target.is_placeholder and target.text not in text:
         text = text.rstrip(".") + f" Target {target.text}."
+    text = complete_sentence(text, timeframe, template.measurement)
     return (
         Filled(
             text=text,
@@ -299,11 +300,15 @@ def assign_client_goals(
     return out
 
 
-def goal_statement(template_text: str, client_goals: list[str], presentation: Presentation) -> str:
+def goal_statement(template_text: str, client_goals: list[str], impacts: list[str]) -> str:
+    """The record's goal, tied to this person: their own aim in their words, or else what
+    the problem is costing them now (from the intake's functional impact)."""
     text = " ".join(template_text.split())
     if client_goals:
         quoted = "; ".join(f'"{g.strip()}"' for g in client_goals)
         return f"{text} The client's own aim: {quoted}."
+    if impacts:
+        return f"{text} Where this starts: {'; '.join(i.strip().rstrip('.') for i in impacts)}."
     return text
 
 
@@ -337,3 +342,16 @@ def add_intervention(
         evidence=" ".join(o.evidence.split()),
         provenance=knowledge_provenance(record_id, version, o.id, technique),
     )
+
+
+def complete_sentence(text: str, timeframe: Timeframe, measurement: str) -> str:
+    """Add the timeframe or the way of measuring when the sentence does not state it, so the
+    objective reads as SMART on its own (the linter is the judge)."""
+    from assistant.validation import lint_objective
+
+    missing = set(lint_objective(text).missing)
+    if "timeframe" in missing and timeframe.is_set:
+        text = text.rstrip(".") + f" ({timeframe.text()})."
+    if "measurement" in missing and measurement:
+        text = text.rstrip(".") + f", as recorded in: {measurement.strip().rstrip('.')}."
+    return text

@@ -97,6 +97,12 @@ class OfflineDrafter:
                 prefs,
                 interventions,
                 warnings,
+                [
+                    f
+                    for i in g.intake_problems
+                    for j, f in enumerate(intake.presenting_problems[i].functional_impact)
+                    if f"presenting_problems[{i}].functional_impact[{j}]" not in skip_paths
+                ],
             ):
                 goals.append(goal)
 
@@ -203,6 +209,7 @@ class OfflineDrafter:
         prefs: Preferences,
         interventions: dict[str, Intervention],
         warnings: list[str],
+        impacts: list[str],
     ) -> list[Goal]:
         templates = {o.id: o for o in pres.objectives}
         out: list[Goal] = []
@@ -220,7 +227,8 @@ class OfflineDrafter:
             gid = f"G{start + len(out) + 1}"
             cg = client_goals if not used_client_goals else []
             used_client_goals = used_client_goals or bool(cg)
-            statement = compose.goal_statement(gt.text, cg, pres)
+            own_impacts = [] if cg else impacts[2 * len(out) : 2 * len(out) + 2]
+            statement = compose.goal_statement(gt.text, cg, own_impacts)
             objectives = []
             for k, (tmpl, f) in enumerate(filled):
                 oid = f"{gid}.O{k + 1}"

@@ -130,6 +130,7 @@ def safety_goal(
                 "baseline", _BASELINE_HINTS.get(tmpl.id, "note what is already in place")
             ),
         )
+        text = compose.complete_sentence(text, timeframe, tmpl.measurement)
         objectives.append(
             Objective(
                 id=oid,
