@@ -77,8 +77,23 @@ def draft(
     raise typer.Exit(1 if errors else 0)
 
 
+def run_evals(ctx: typer.Context) -> None:
+    """Score draft quality over the eval cases (same as 'python -m evals'; --help for options)."""
+    from evals.run import main as evals_main
+
+    raise typer.Exit(evals_main(list(ctx.args)))
+
+
 def register(app: typer.Typer) -> None:
     app.command("draft")(draft)
+    app.command(
+        "eval",
+        context_settings={
+            "allow_extra_args": True,
+            "ignore_unknown_options": True,
+            "help_option_names": [],
+        },
+    )(run_evals)
     from assistant.cli import local_model
 
     app.add_typer(local_model.app, name="local-model")
