@@ -80,7 +80,7 @@ def main() -> None:
             llm_model=localmodel.MODEL_NAME,
             llm_timeout_s=900,
             llm_repair_rounds=1,
-        )  # type: ignore[arg-type]
+        )
         t = time.perf_counter()
         result = draft(intakes[0], LLMDrafter.from_settings(settings), retriever=retriever)
         secs = time.perf_counter() - t

@@ -320,33 +320,44 @@ class LLMDrafter:
                 }
             )
 
-        problems = {p.id: p for p in plan.problems}
-        for e in proposal.problems:
-            p = problems.get(e.id)
-            if p is None:
-                rejected.append(f"model named unknown problem {e.id}")
-                continue
-            new = check("problem", e.id, p.statement, e.statement, keep_figures=True)
-            if new and new != p.statement:
-                p.statement, p.provenance = new, model_prov(p.provenance, new)
-        goals = {g.id: g for g in plan.goals}
-        for ge in proposal.goals:
-            g = goals.get(ge.id)
-            if g is None:
-                rejected.append(f"model named unknown goal {ge.id}")
-                continue
-            new = check("goal", ge.id, g.statement, ge.statement, keep_figures=False)
-            if new and new != g.statement:
-                g.statement, g.provenance = new, model_prov(g.provenance, new)
-        objectives = {o.id: o for _, _, o in plan.objectives()}
-        for oe in proposal.objectives:
-            o = objectives.get(oe.id)
-            if o is None:
-                rejected.append(f"model named unknown objective {oe.id}")
-                continue
-            new = check("objective", oe.id, o.text, oe.text, keep_figures=True)
-            if new and new != o.text:
-                o.text, o.provenance = new, model_prov(o.provenance, new)
+        # (kind, items by id, edits, the field the edit replaces, whether figures must stay)
+        passes: list[tuple[str, dict[str, Any], list[Any], str, str, bool]] = [
+            (
+                "problem",
+                {p.id: p for p in plan.problems},
+                proposal.problems,
+                "statement",
+                "statement",
+                True,
+            ),
+            (
+                "goal",
+                {g.id: g for g in plan.goals},
+                proposal.goals,
+                "statement",
+                "statement",
+                False,
+            ),
+            (
+                "objective",
+                {o.id: o for _, _, o in plan.objectives()},
+                proposal.objectives,
+                "text",
+                "text",
+                True,
+            ),
+        ]
+        for kind, items, edits, field, edit_field, keep in passes:
+            for e in edits:
+                item = items.get(e.id)
+                if item is None:
+                    rejected.append(f"model named unknown {kind} {e.id}")
+                    continue
+                old = getattr(item, field)
+                new = check(kind, e.id, old, getattr(e, edit_field), keep_figures=keep)
+                if new and new != old:
+                    setattr(item, field, new)
+                    item.provenance = model_prov(item.provenance, new)
         self._apply_choices(plan, proposal, options, kb, intake, rejected)
         return plan, rejected
 

@@ -148,19 +148,7 @@ def safety_goal(
         )
         for iid in tmpl.interventions:
             opt = next(i for i in mod.interventions if i.id == iid)
-            if opt.id in interventions:
-                interventions[opt.id].objective_ids = [*interventions[opt.id].objective_ids, oid]
-            else:
-                technique = f"{opt.name}: " + "; ".join(opt.techniques)
-                interventions[opt.id] = Intervention(
-                    id=f"I{len(interventions) + 1}",
-                    modality=opt.modality,
-                    technique=technique,
-                    frequency=opt.frequency,
-                    objective_ids=[oid],
-                    evidence=" ".join(opt.evidence.split()),
-                    provenance=compose.knowledge_provenance(mod.id, mod.version, opt.id, technique),
-                )
+            compose.add_intervention(mod.id, mod.version, opt, oid, interventions, [])
     statement = (
         "Stay safe while treatment takes effect: the client has a written plan for moments of crisis "
         "and risk is checked at every contact."
