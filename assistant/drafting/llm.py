@@ -142,9 +142,9 @@ class LLMDrafter:
         kb: KnowledgeBase = context.knowledge
         options = self._options(base, intake, kb)
         user = self.prompt.render_user(
-            intake_json=pseud.redact(json.dumps(_clinical_view(intake), indent=1)),
-            draft_json=pseud.redact(json.dumps(_draft_view(base), indent=1)),
-            options_json=json.dumps(options, indent=1),
+            intake_json=pseud.redact(json.dumps(_clinical_view(intake), separators=(",", ":"))),
+            draft_json=pseud.redact(json.dumps(_draft_view(base), separators=(",", ":"))),
+            options_json=json.dumps(options, separators=(",", ":")),
         )
         messages: list[Any] = [SystemMessage(self.prompt.system), HumanMessage(user)]
         structured = self.chat.with_structured_output(
