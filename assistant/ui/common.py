@@ -1,0 +1,162 @@
+"""What every page shares: cached resources, the signed-in user, and the error guard.
+
+The store, the knowledge base and the retriever are built once per process
+(``st.cache_resource``), keyed on where they live, so a second data directory in the same
+process (tests) gets its own. Nothing here holds clinical logic.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+from assistant.logs import get_logger
+
+log = get_logger("assistant.ui")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+GENERIC_ERROR = (
+    "Something went wrong inside the assistant and this step did not finish. Nothing was "
+    "saved by it. Try again; if it happens again, tell your administrator what you were doing "
+    "(no client details are written to the log)."
+)
+
+
+# ---------------------------------------------------------------- cached resources
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Any:
+    from assistant.store import open_store
+
+    return open_store(url)
+
+
+def store() -> Any:
+    """The plan store on the configured database (created and migrated on first use)."""
+    return _store(get_settings().effective_database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def knowledge() -> Any:
+    from assistant.knowledge import load_cached
+
+    return load_cached()
+
+
+@st.cache_resource(show_spinner=False)
+def _retriever(index_dir: str) -> Any:
+    from assistant.retrieval import Retriever
+
+    r = Retriever(knowledge=knowledge())
+    r.ensure_index()
+    return r
+
+
+def retriever() -> Any:
+    """The knowledge retriever; the first call builds the local index (about a minute)."""
+    return _retriever(str(get_settings().index_dir))
+
+
+# ---------------------------------------------------------------- session
+
+
+def user() -> Any:
+    """The signed-in account, or None."""
+    return st.session_state.get("user")
+
+
+def require_user() -> Any:
+    me = user()
+    if me is None:
+        raise AssistantError("sign in first")
+    return me
+
+
+def clear_plan() -> None:
+    for key in ("plan", "plan_id", "plan_version", "plan_status", "dirty"):
+        st.session_state.pop(key, None)
+    st.session_state["gen"] = st.session_state.get("gen", 0) + 1
+
+
+def set_plan(plan: Any, plan_id: int | None, version: int | None, *, dirty: bool) -> None:
+    """Make ``plan`` the one being worked on; new widget keys so old edits do not leak in."""
+    st.session_state["plan"] = plan
+    st.session_state["plan_id"] = plan_id
+    st.session_state["plan_version"] = version
+    st.session_state["plan_status"] = plan.status
+    st.session_state["dirty"] = dirty
+    st.session_state["gen"] = st.session_state.get("gen", 0) + 1
+
+
+def gen() -> int:
+    return int(st.session_state.get("gen", 0))
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _where(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return "?"
+    code = last.tb_frame.f_code
+    return f"{code.co_filename.rsplit('/', 1)[-1]}:{last.tb_lineno} in {code.co_name}"
+
+
+def report_unexpected(exc: Exception, where: str) -> None:
+    """Show the generic message; log the error type and place only (never its text: PHI)."""
+    st.error(GENERIC_ERROR)
+    log.error("unexpected %s on %s at %s", type(exc).__name__, where, _where(exc))
+
+
+def guarded(body: F) -> F:
+    """Run a page body (or a widget callback) so no traceback ever reaches the page."""
+
+    @functools.wraps(body)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return body(*args, **kwargs)
+        except AssistantError as exc:
+            show_assistant_error(exc)
+        except Exception as exc:  # last resort: a clinician never sees a traceback
+            report_unexpected(exc, body.__name__)
+        return None
+
+    return run  # type: ignore[return-value]
+
+
+def show_assistant_error(exc: AssistantError) -> None:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        st.error("Please fix the following:\n\n" + "\n".join(f"- {p}" for p in problems))
+    else:
+        msg = str(exc)
+        st.error(msg[:1].upper() + msg[1:])
+
+
+def flash(kind: str, message: str) -> None:
+    """A message that survives one rerun (shown by :func:`show_flash`)."""
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop("flash", []):
+        getattr(st, kind)(message)
+
+
+def page_link(name: str, label: str, icon: str | None = None) -> None:
+    """A link to one of the app's pages (registered by ``assistant.ui.main``)."""
+    target = st.session_state.get("_pages", {}).get(name)
+    if target is not None:
+        st.page_link(target, label=label, icon=icon)

@@ -1,0 +1,101 @@
+"""Export page: every format :func:`assistant.export.render` writes, as downloads, and the
+client copy shown in full. A plan that is not signed is marked as a draft in every file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+from assistant.export import FORMATS, SUFFIX, is_final, render
+from assistant.plan import loads
+from assistant.ui import common
+
+LABELS = {
+    "md": ("Markdown", "text/markdown"),
+    "docx": (
+        "Word (DOCX)",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": ("PDF", "application/pdf"),
+    "json": ("Plan JSON (treatment-plan/1)", "application/json"),
+    "fhir": ("FHIR R4 Bundle", "application/fhir+json"),
+    "client": ("Client copy (plain language)", "text/markdown"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _render(plan_json: str, fmt: str) -> bytes:
+    return render(loads(plan_json), fmt)
+
+
+def _choose(me: Any) -> tuple[Any, str] | None:
+    ss = st.session_state
+    options: list[tuple[str, Any]] = []
+    if ss.get("plan") is not None:
+        label = "The plan open on the Draft page"
+        if ss.get("dirty"):
+            label += " (with unsaved changes)"
+        options.append((label, None))
+    for p in common.store().plans(me):
+        options.append(
+            (
+                f"Plan {p.plan_id} · {p.client_name} · {p.owner} · {p.status} · version {p.version}",
+                p,
+            )
+        )
+    if not options:
+        st.info("There is no plan to export yet: draft one first.")
+        return None
+    choice = st.selectbox("Plan", options, key="ex_pick", format_func=lambda o: o[0])
+    if choice is None:
+        return None
+    if choice[1] is None:
+        return ss["plan"], f"plan-{ss.get('plan_id') or 'draft'}"
+    p = choice[1]
+    cached = ss.get("ex_loaded")
+    if cached is None or (cached.plan_id, cached.version) != (p.plan_id, p.version):
+        cached = common.store().get(me, p.plan_id)
+        ss["ex_loaded"] = cached
+    return cached.plan, f"plan-{p.plan_id}-v{p.version}"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+
+
+@common.guarded
+def page() -> None:
+    me = common.require_user()
+    st.title("Export")
+    common.show_flash()
+    chosen = _choose(me)
+    if chosen is None:
+        return
+    plan, stem = chosen
+    if is_final(plan):
+        st.success("This plan is signed and passes the checks: the files are final.")
+    else:
+        st.warning(
+            f"This plan is {plan.status}, not signed: every file is marked as a draft, not final."
+        )
+    plan_json = plan.dumps()
+    with st.spinner("Preparing the files…"):
+        files = {fmt: _render(plan_json, fmt) for fmt in FORMATS}
+    cols = st.columns(3)
+    for n, fmt in enumerate(FORMATS):
+        label, mime = LABELS[fmt]
+        cols[n % 3].download_button(
+            f"Download {label}",
+            data=files[fmt],
+            file_name=_safe(stem + SUFFIX[fmt]),
+            mime=mime,
+            key=f"ex_dl.{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    st.subheader("Client copy")
+    st.caption("Plain language, for the client. Rejected suggestions are left out of every file.")
+    with st.container(border=True):
+        st.markdown(files["client"].decode("utf-8"))

@@ -1,0 +1,75 @@
+"""The app's entry: page set-up, navigation by role, and the guard around every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant import logs
+from assistant.config import get_settings
+from assistant.ui import common
+
+
+def _pages(role: str | None) -> dict[str, st.Page]:
+    from assistant.ui import draft_page, export_page, intake_page, review_page, signin_page
+
+    signin = st.Page(
+        signin_page.page,
+        title="Sign in" if role is None else "Account",
+        icon=":material/login:",
+        url_path="signin",
+        default=role is None,
+    )
+    if role is None:
+        return {"signin": signin}
+    pages = {
+        "intake": st.Page(
+            intake_page.page,
+            title="Intake",
+            icon=":material/assignment:",
+            url_path="intake",
+            default=True,
+        ),
+        "draft": st.Page(
+            draft_page.page, title="Draft", icon=":material/edit_note:", url_path="draft"
+        ),
+    }
+    if role == "supervisor":
+        pages["review"] = st.Page(
+            review_page.page, title="Review", icon=":material/rate_review:", url_path="review"
+        )
+    pages["export"] = st.Page(
+        export_page.page, title="Export", icon=":material/download:", url_path="export"
+    )
+    pages["signin"] = signin
+    return pages
+
+
+def _sidebar() -> None:
+    me = common.user()
+    with st.sidebar:
+        if me is None:
+            st.caption("Not signed in.")
+            return
+        st.markdown(f"**{me.display}**  \n{me.role}")
+        if st.button("Sign out", key="sidebar_signout", icon=":material/logout:"):
+            st.session_state.clear()
+            st.rerun()
+        st.caption("Drafts are suggestions for a licensed clinician to review and sign.")
+
+
+def run() -> None:
+    st.set_page_config(
+        page_title="Treatment plan assistant", page_icon=":material/clinical_notes:", layout="wide"
+    )
+    logs.configure(get_settings().log_level)
+    try:
+        me = common.user()
+        pages = _pages(None if me is None else me.role)
+        st.session_state["_pages"] = pages
+        nav = st.navigation(list(pages.values()))
+        if st.session_state.pop("_after_signin", False) and "intake" in pages:
+            st.switch_page(pages["intake"])
+        _sidebar()
+        nav.run()
+    except Exception as exc:  # never a traceback on the page
+        common.report_unexpected(exc, "app")
