@@ -18,6 +18,9 @@ user_app = typer.Typer(help="Manage clinician and supervisor accounts.", no_args
 plan_app = typer.Typer(help="Keep, review and sign plans in the plan store.", no_args_is_help=True)
 
 UserOpt = typer.Option(..., "--user", "-u", help="Your user name.")
+IntakeOpt = typer.Option(
+    None, "--intake", help="The intake the plan was drafted from (checked at submit and sign)."
+)
 StdinOpt = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
 VersionOpt = typer.Option(None, "--expected-version", help="The version you started from.")
 ShowOutOpt = typer.Option(None, "-o", "--output", help="Write the plan JSON here.")
@@ -107,15 +110,18 @@ def plan_save(
     plan_id: int = typer.Option(None, "--plan-id", help="Save as a new version of this plan."),
     expected_version: int = VersionOpt,
     note: str = typer.Option("", help="A short note for the history."),
+    intake_path: Path = IntakeOpt,
     password_stdin: bool = StdinOpt,
 ) -> None:
     """Store PATH as a new plan, or as a new version of --plan-id."""
+    from assistant import intake as intake_mod
     from assistant.plan import load
 
     plan = load(path)
+    source = intake_mod.load(intake_path) if intake_path is not None else None
     store, me = _login(user, password_stdin)
     if plan_id is None:
-        saved = store.create(me, plan, note=note)
+        saved = store.create(me, plan, note=note, intake=source)
     else:
         if expected_version is None:
             raise StoreError(
@@ -258,7 +264,7 @@ def plan_review(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinO
 
     store, me = _login(user, password_stdin)
     got = store.get(me, plan_id)
-    for v in review.view(got.plan, store.findings(got.plan)):
+    for v in review.view(got.plan, store.findings(got.plan, plan_id=plan_id)):
         typer.echo(f"== {v.item_id} ({v.kind}, {v.authorship}; {v.provenance})")
         typer.echo(f"   now: {v.current}")
         if v.diff:

@@ -20,7 +20,7 @@ from assistant.logs import get_logger
 log = get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-HEAD = "0001"
+HEAD = "0002"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

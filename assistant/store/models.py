@@ -58,6 +58,9 @@ class Plan(Base):
     client_ref: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     current_version: Mapped[int] = mapped_column(Integer, default=0)
+    # the intake the plan was drafted from (treatment-intake/1 JSON), kept so the
+    # validator can check the plan's figures against it at submit, approve and sign
+    intake: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from assistant.errors import AccessDenied, ConflictError, StoreError
+from assistant.intake import Intake
 from assistant.logs import get_logger, register_identifiers
 from assistant.plan import Signature, TreatmentPlan, loads
 from assistant.store import workflow
@@ -123,8 +124,10 @@ class PlanStore:
 
     # ------------------------------------------------------------ helpers
 
-    def _errors(self, plan: TreatmentPlan, *, for_signing: bool = False) -> list[Any]:
-        report = self._validator(plan, None, self.profile, for_signing=for_signing)
+    def _errors(
+        self, plan: TreatmentPlan, intake: Intake | None = None, *, for_signing: bool = False
+    ) -> list[Any]:
+        report = self._validator(plan, intake, self.profile, for_signing=for_signing)
         return [f for f in report.findings if getattr(f, "severity", "") == "error"]
 
     def _load(self, s: Session, actor: Account, plan_id: int) -> tuple[Plan, Account]:
@@ -231,14 +234,22 @@ class PlanStore:
 
     # ------------------------------------------------------------ plans
 
-    def create(self, actor: Account, plan: TreatmentPlan, note: str = "") -> StoredPlan:
-        """Store a new plan owned by ``actor`` as version 1 (a draft)."""
+    def create(
+        self, actor: Account, plan: TreatmentPlan, note: str = "", intake: Intake | None = None
+    ) -> StoredPlan:
+        """Store a new plan owned by ``actor`` as version 1 (a draft), with the intake it was
+        drafted from when given (the gate then checks the plan's figures against it)."""
         _protect(plan)
         doc = plan.model_copy(
             update={"signatures": [x for x in plan.signatures if x.role not in _STAFF]}
         )
         with Session(self.engine) as s:
-            row = Plan(owner_id=actor.id, client_ref=plan.header.record_id[:120], status="draft")
+            row = Plan(
+                owner_id=actor.id,
+                client_ref=plan.header.record_id[:120],
+                status="draft",
+                intake=intake.model_dump_json() if intake is not None else None,
+            )
             s.add(row)
             s.flush()
             return self._write(
@@ -357,7 +368,7 @@ class PlanStore:
         *,
         by_supervisor: bool,
         note: str = "",
-        check: Callable[[TreatmentPlan, str], TreatmentPlan] | None = None,
+        check: Callable[[TreatmentPlan, str, Intake | None], TreatmentPlan] | None = None,
         after: Callable[[Session, int], None] | None = None,
     ) -> StoredPlan:
         with Session(self.engine) as s:
@@ -373,7 +384,7 @@ class PlanStore:
             status = workflow.next_status(row.status, action, supervised=supervised)
             plan = loads(self._doc(s, plan_id, row.current_version).document)
             if check is not None:
-                plan = check(plan, status)
+                plan = check(plan, status, _intake(row))
                 status = plan.status
             return self._write(
                 s,
@@ -390,8 +401,8 @@ class PlanStore:
     def submit(
         self, actor: Account, plan_id: int, *, expected_version: int | None = None
     ) -> StoredPlan:
-        def check(plan: TreatmentPlan, status: str) -> TreatmentPlan:
-            errors = self._errors(plan)
+        def check(plan: TreatmentPlan, status: str, intake: Intake | None) -> TreatmentPlan:
+            errors = self._errors(plan, intake)
             if errors:
                 raise ValidationBlocked("submitted", errors)
             return plan.model_copy(update={"status": status})
@@ -403,8 +414,8 @@ class PlanStore:
     def approve(
         self, actor: Account, plan_id: int, *, expected_version: int | None = None, note: str = ""
     ) -> StoredPlan:
-        def check(plan: TreatmentPlan, status: str) -> TreatmentPlan:
-            errors = self._errors(plan)
+        def check(plan: TreatmentPlan, status: str, intake: Intake | None) -> TreatmentPlan:
+            errors = self._errors(plan, intake)
             if errors:
                 raise ValidationBlocked("approved", errors)
             return plan.model_copy(update={"status": status})
@@ -429,7 +440,7 @@ class PlanStore:
             )
         resolved: list[tuple[str, str | None, ReviewNote]] = []
 
-        def check(plan: TreatmentPlan, status: str) -> TreatmentPlan:
+        def check(plan: TreatmentPlan, status: str, intake: Intake | None) -> TreatmentPlan:
             resolved.extend(check_notes(plan, notes))
             return plan.model_copy(update={"status": status})
 
@@ -480,7 +491,7 @@ class PlanStore:
             )
         when = signed_on or dt.date.today()
 
-        def check(plan: TreatmentPlan, status: str) -> TreatmentPlan:
+        def check(plan: TreatmentPlan, status: str, intake: Intake | None) -> TreatmentPlan:
             owner_sup = self._owner_supervised(plan_id)
             role = "clinician" if self._is_owner(actor, plan_id) else "supervisor"
             if any(x.role == role for x in plan.signatures):
@@ -491,7 +502,9 @@ class PlanStore:
             plan = plan.model_copy(update={"signatures": [*plan.signatures, sig]})
             needed = {"clinician", "supervisor"} if owner_sup else {"clinician"}
             complete = needed <= {x.role for x in plan.signatures}
-            errors = self._errors(plan.model_copy(update={"status": status}), for_signing=complete)
+            errors = self._errors(
+                plan.model_copy(update={"status": status}), intake, for_signing=complete
+            )
             if errors:
                 raise ValidationBlocked("signed", errors)
             current = self._current_status(plan_id)
@@ -553,9 +566,28 @@ class PlanStore:
                 if c.version == last
             ]
 
-    def findings(self, plan: TreatmentPlan) -> list[Any]:
-        """Every validator finding for ``plan`` (for the supervisor view)."""
-        return list(self._validator(plan, None, self.profile).findings)
+    def intake(self, actor: Account, plan_id: int) -> Intake | None:
+        """The intake the plan was drafted from, when it was stored with the plan."""
+        with Session(self.engine) as s:
+            row, _ = self._load(s, actor, plan_id)
+            return _intake(row)
+
+    def findings(
+        self, plan: TreatmentPlan, intake: Intake | None = None, *, plan_id: int | None = None
+    ) -> list[Any]:
+        """Every validator finding for ``plan`` (for the supervisor view). With ``plan_id``
+        the stored intake is used when no intake is given."""
+        if intake is None and plan_id is not None:
+            with Session(self.engine) as s:
+                row = s.get(Plan, plan_id)
+                intake = _intake(row) if row is not None else None
+        return list(self._validator(plan, intake, self.profile).findings)
 
 
 _STAFF = ("clinician", "supervisor")
+
+
+def _intake(row: Plan) -> Intake | None:
+    if not row.intake:
+        return None
+    return Intake.model_validate_json(row.intake)

@@ -1,0 +1,26 @@
+"""Keep the intake a plan was drafted from, so the gate checks figures against it.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("plans") as batch:
+        batch.add_column(sa.Column("intake", sa.Text, nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("plans") as batch:
+        batch.drop_column("intake")
