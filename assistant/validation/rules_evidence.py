@@ -70,17 +70,22 @@ def placeholder_unfilled(ctx: Context) -> Iterator[Hit]:
     Bad: '[target: agree with client]' left in a plan marked signed.
     Good: 'to 1 or fewer per week'.
     """
-    for path, text in ctx.texts:
-        if "[" in text:  # cheap test before the pattern
-            for m in PLACEHOLDER.finditer(text):
-                yield path, f"Fill in {m.group(0)} before the plan is signed."
+    # a placeholder that is both an objective's figure and in its sentence is reported once,
+    # on the figure
+    figures: set[tuple[str, str]] = set()
     for path, _, o in ctx.objectives:
         for part, fig in (("baseline", o.baseline), ("target", o.target)):
             if fig is not None and fig.is_placeholder:
+                figures.add((f"{path}.text", fig.text))
                 yield (
                     f"{path}.{part}",
                     f"Fill in the {part} ({fig.text}) before the plan is signed.",
                 )
+    for path, text in ctx.texts:
+        if "[" in text:  # cheap test before the pattern
+            for m in PLACEHOLDER.finditer(text):
+                if (path, m.group(0)) not in figures:
+                    yield path, f"Fill in {m.group(0)} before the plan is signed."
 
 
 _WORD = re.compile(r"[a-z]{4,}")
