@@ -20,25 +20,39 @@ are imported inside functions so that commands which need no index stay fast.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from assistant import knowledge as knowledge_mod
 from assistant.config import Settings, get_settings
 from assistant.errors import RetrievalError
+from assistant.retrieval.documents import Doc, Kind, _lines, documents
+
+__all__ = [
+    "Doc",
+    "Hit",
+    "IndexInfo",
+    "IntakeMatches",
+    "Kind",
+    "Retriever",
+    "code_matches",
+    "documents",
+    "get_retriever",
+    "make_client",
+    "tokens",
+]
+from assistant.retrieval.lexical import code_matches, tokens
 
 if TYPE_CHECKING:
     from assistant.intake import Intake, PresentingProblem
-    from assistant.knowledge import KnowledgeBase, Module, Presentation
+    from assistant.knowledge import KnowledgeBase
 
-Kind = Literal["presentation", "goal", "objective", "intervention", "module", "example"]
 KINDS: tuple[str, ...] = ("presentation", "goal", "objective", "intervention", "module", "example")
 
 COLLECTION = "tpa-knowledge"
@@ -77,162 +91,6 @@ class IntakeMatches(BaseModel):
     hits: list[Hit]
     no_close_template: bool
     per_problem: list[list[Hit]]
-
-
-@dataclass(frozen=True)
-class Doc:
-    id: str
-    record_id: str
-    record_version: int
-    kind: str
-    title: str
-    codes: tuple[str, ...]
-    text: str
-    hit_id: str = ""  # what a hit reports as its id when it differs from the document id
-    lay_term: bool = False
-
-    @property
-    def shown_id(self) -> str:
-        return self.hit_id or self.id
-
-    def metadata(self) -> dict[str, str | int]:
-        return {
-            "id": self.shown_id,
-            "record_id": self.record_id,
-            "record_version": self.record_version,
-            "kind": self.kind,
-            "title": self.title,
-            "codes": ",".join(self.codes),
-        }
-
-
-# ---------------------------------------------------------------- documents
-
-
-def _lines(*parts: str | Sequence[str] | None) -> str:
-    out: list[str] = []
-    for p in parts:
-        if not p:
-            continue
-        out.append(p if isinstance(p, str) else "; ".join(p))
-    return "\n".join(s.strip() for s in out)
-
-
-def _items(rec: Presentation | Module, kb_codes: tuple[str, ...], context: str) -> list[Doc]:
-    docs = []
-    for o in rec.objectives:
-        measure = ", ".join(x for x in (o.instrument, o.baseline_measure) if x)
-        docs.append(
-            Doc(o.id, rec.id, rec.version, "objective", f"{rec.title}: {o.metric}", kb_codes,
-                _lines(f"Objective: {o.text}", f"Measured by {o.measurement}; {measure}",
-                       context))
-        )  # fmt: skip
-    for i in rec.interventions:
-        docs.append(
-            Doc(i.id, rec.id, rec.version, "intervention", f"{rec.title}: {i.name}", kb_codes,
-                _lines(f"{i.name} ({i.modality})", i.techniques, i.evidence, context))
-        )  # fmt: skip
-    return docs
-
-
-def _lay(rec: Presentation | Module, kind: str, title: str) -> list[Doc]:
-    """One short document per lay term: a query in the client's words meets a phrase of
-    the same length rather than a long overview where the phrase is diluted."""
-    return [
-        Doc(f"{rec.id}.lay.{n}", rec.id, rec.version, kind, title, tuple(rec.codes),
-            _lines(term, rec.title), hit_id=rec.id, lay_term=True)
-        for n, term in enumerate(rec.lay_terms, start=1)
-    ]  # fmt: skip
-
-
-def documents(kb: KnowledgeBase) -> list[Doc]:
-    """Every indexed document, in a stable order."""
-    docs: list[Doc] = []
-    for p in kb.presentations.values():
-        codes = tuple(p.codes)
-        context = _lines(p.title, p.lay_terms)
-        docs.append(
-            Doc(p.id, p.id, p.version, "presentation", p.title, codes,
-                _lines(p.title, p.lay_terms, p.summary, " ".join(codes),
-                       p.problem.must_capture, p.problem.example))
-        )  # fmt: skip
-        docs.extend(_lay(p, "presentation", p.title))
-        for g in p.goals:
-            docs.append(
-                Doc(g.id, p.id, p.version, "goal", f"{p.title}: {g.text}", codes,
-                    _lines(f"Goal: {g.text}", context))
-            )  # fmt: skip
-        docs.extend(_items(p, codes, context))
-    for m in kb.modules.values():
-        codes = tuple(m.codes)
-        context = _lines(m.title, m.lay_terms)
-        for n, s in enumerate(m.sections, start=1):
-            docs.append(
-                Doc(f"{m.id}.section.{n}", m.id, m.version, "module", f"{m.title}: {s.heading}",
-                    codes, _lines(s.heading, s.body, context))
-            )  # fmt: skip
-        docs.extend(_lay(m, "module", m.title))
-        docs.extend(_items(m, codes, context))
-    for e in kb.examples.values():
-        docs.append(
-            Doc(e.id, e.id, e.version, "example", e.title, tuple(e.codes),
-                _lines(e.title, e.problem, e.goals, e.objectives, e.interventions))
-        )  # fmt: skip
-    seen: set[str] = set()
-    for d in docs:
-        if d.id in seen:
-            raise RetrievalError(f"knowledge item id '{d.id}' is used twice; ids must be unique")
-        seen.add(d.id)
-    return docs
-
-
-# ---------------------------------------------------------------- lexical side
-
-_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-
-
-def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + repl
-    return word
-
-
-# Pronouns and auxiliaries on top of bm25s's short (Lucene) list: "her" or "has" in a
-# query should not pull in every lay description that happens to use them.
-_EXTRA_STOP = (
-    "i me my mine myself we us our ours you your yours he him his himself she her hers "
-    "herself its itself them themselves am has have had having do does did been being can "
-    "could would should may might must shall from so than too very just also"
-)
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN) | frozenset(_EXTRA_STOP.split())
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word stems without stop words; 'GAD-7' gives 'gad-7', 'gad' and '7'."""
-    stop = _stopwords()
-    out: list[str] = []
-    for w in _WORD.findall(text.lower()):
-        parts = [w, *re.split(r"[.\-]", w)] if ("-" in w or "." in w) else [w]
-        out.extend(_stem(p) for p in parts if p and p not in stop)
-    return out
-
-
-def code_matches(query_code: str, record_codes: Sequence[str]) -> bool:
-    """Same code, or one is the category of the other (F43.1 / F43.10)."""
-    q = query_code.strip().upper()
-    return any(
-        len(min(q, c, key=len)) >= 3 and (q.startswith(c) or c.startswith(q)) for c in record_codes
-    )
-
-
-# ---------------------------------------------------------------- index
 
 
 def make_client(settings: Settings) -> Any:
