@@ -59,6 +59,40 @@ def _mb(ru_maxrss: int) -> float:
     return ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else ru_maxrss / 1024
 
 
+_BUILD_AND_DRAFT = """
+import glob, resource, sys
+from assistant import intake
+from assistant.drafting import draft
+from assistant.export import render
+from assistant.retrieval import get_retriever
+r = get_retriever()
+r.ensure_index(rebuild=True)
+for f in sorted(glob.glob(sys.argv[1] + '/*.json')):
+    res = draft(intake.load(f), retriever=r)
+    for fmt in ('md', 'docx', 'pdf', 'fhir', 'client'):
+        render(res.plan, fmt)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def build_and_draft_peak_mb(cases: Path) -> float:
+    """Peak memory of one new process that builds the index, then drafts and exports every case
+    (what the app does on its first run)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TPA_DATA_DIR": tmp}
+        out = subprocess.run(
+            [sys.executable, "-c", _BUILD_AND_DRAFT, str(cases)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    return _mb(int(out.stdout.strip().splitlines()[-1]))
+
+
 def measure(
     passes: int = 3, colds: int = 3, queries: int = 200, seconds: float = 3.0
 ) -> dict[str, Any]:
@@ -110,7 +144,8 @@ def measure(
         "export_ms": {fmt: round(sum(v) / len(v), 1) for fmt, v in export.items()},
         "peak_memory_mb": {
             "drafting": round(rss_app, 1),
-            "with_index_build": round(rss_self, 1),
+            "with_index_build": round(build_and_draft_peak_mb(Path(paths[0]).parent), 1),
+            "two_indexes_one_process": round(rss_self, 1),
             "cold_start": round(rss_child, 1),
         },
     }
@@ -144,7 +179,7 @@ def table(r: dict[str, Any]) -> str:
         *[(f"export {fmt}", f"{ms:.1f} ms per plan", "", "") for fmt, ms in r["export_ms"].items()],
         ("peak memory: draft, validate, export all cases", f"{r['peak_memory_mb']['drafting']:.0f} MB",
          "<= 800 MB", ok(r["peak_memory_mb"]["drafting"] <= 800)),
-        ("peak memory: the above plus an index build", f"{r['peak_memory_mb']['with_index_build']:.0f} MB",
+        ("peak memory: new process, index build + draft + export all", f"{r['peak_memory_mb']['with_index_build']:.0f} MB",
          "<= 800 MB", ok(r["peak_memory_mb"]["with_index_build"] <= 800)),
         ("peak memory, cold-start process", f"{r['peak_memory_mb']['cold_start']:.0f} MB", "<= 800 MB",
          ok(r["peak_memory_mb"]["cold_start"] <= 800)),
