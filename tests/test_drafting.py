@@ -178,3 +178,19 @@ def test_every_suggestion_carries_provenance() -> None:
         assert p.source in {"knowledge", "intake", "rule"}
         if p.source == "knowledge":
             assert p.record_id and p.record_version, (kind, item.id)
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("ptsd_alcohol_veteran.json", "Stabilise"),
+        ("alcohol_court_mandated.json", "Adaptation (treatment is mandated)"),
+        ("insomnia_older_adult.json", "Adaptation (older adult)"),
+        ("adolescent_depression_15.json", "Adaptation (adolescent client)"),
+    ],
+)
+def test_sequencing_and_adaptations_come_from_the_records(case: str, expected: str) -> None:
+    plan = draft(
+        intake_mod.load(Path(__file__).resolve().parents[1] / "evals" / "cases" / case)
+    ).plan
+    assert any(expected in s for s in plan.sequencing), plan.sequencing
