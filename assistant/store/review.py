@@ -127,22 +127,27 @@ def _with(item: Item, provenance: Provenance, **changes: Any) -> Item:
     return out
 
 
-def accept(plan: TreatmentPlan, ref: str, *, by: str | None = None) -> TreatmentPlan:
-    """Take a suggestion as it stands."""
+def _mark(
+    plan: TreatmentPlan, ref: str, authorship: str, refusal: str, by: str | None
+) -> TreatmentPlan:
+    """Set a suggestion's authorship (accepted or rejected), keeping its suggested text."""
     path, kind, item = find_item(plan, ref)
     prov = item.provenance
     if prov.authorship == "written":
-        raise StoreError(
-            f"{item.id} was written by the clinician; there is no suggestion to accept"
-        )
+        raise StoreError(f"{item.id} was written by the clinician; {refusal}")
     new_prov = prov.model_copy(
         update={
-            "authorship": "accepted",
+            "authorship": authorship,
             "suggested_text": prov.suggested_text or item_text(kind, item),
             "author": by or prov.author,
         }
     )
     return _replace(plan, path, _with(item, new_prov))
+
+
+def accept(plan: TreatmentPlan, ref: str, *, by: str | None = None) -> TreatmentPlan:
+    """Take a suggestion as it stands."""
+    return _mark(plan, ref, "accepted", "there is no suggestion to accept", by)
 
 
 def edit(plan: TreatmentPlan, ref: str, text: str, *, by: str | None = None) -> TreatmentPlan:
@@ -166,20 +171,7 @@ def edit(plan: TreatmentPlan, ref: str, text: str, *, by: str | None = None) -> 
 
 def reject(plan: TreatmentPlan, ref: str, *, by: str | None = None) -> TreatmentPlan:
     """Mark a suggestion as rejected; it stays in the record but leaves every export."""
-    path, kind, item = find_item(plan, ref)
-    prov = item.provenance
-    if prov.authorship == "written":
-        raise StoreError(
-            f"{item.id} was written by the clinician: delete it instead of rejecting it"
-        )
-    new_prov = prov.model_copy(
-        update={
-            "authorship": "rejected",
-            "suggested_text": prov.suggested_text or item_text(kind, item),
-            "author": by or prov.author,
-        }
-    )
-    return _replace(plan, path, _with(item, new_prov))
+    return _mark(plan, ref, "rejected", "delete it instead of rejecting it", by)
 
 
 def written(author: str | None = None) -> Provenance:
