@@ -8,8 +8,7 @@ import pytest
 
 from assistant import intake as intake_mod
 from assistant.drafting import draft
-from assistant.store import PlanStore, make_engine, migrate
-from assistant.store.service import ValidationBlocked
+from assistant.store import PlanStore, ValidationBlocked, make_engine, migrate
 from assistant.validation import validate
 from tests.conftest import INTAKES
 from tests.store_fixtures import PASSWORD

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from assistant.store.accounts import Account, Accounts
 from assistant.store.db import make_engine, migrate, open_engine
-from assistant.store.review import ItemView, ReviewCounts, ReviewNote
-from assistant.store.service import (
+from assistant.store.records import (
     AuditRecord,
     CommentRecord,
-    PlanStore,
     PlanSummary,
     StoredPlan,
     ValidationBlocked,
-    Validator,
     VersionInfo,
 )
+from assistant.store.review import ItemView, ReviewCounts, ReviewNote
+from assistant.store.service import PlanStore, Validator
 
 
 def open_store(url: str | None = None, *, validator: Validator | None = None) -> PlanStore:
