@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from assistant import intake as intake_mod
 from assistant.errors import IntakeError
+from assistant.notices import notices
 from tests.conftest import INTAKES, INVALID_INTAKES, VALID_INTAKES
 
 
@@ -135,7 +136,7 @@ def test_missing_risk_is_not_assessed_never_none() -> None:
     assert loaded.risk.self_harm == "not_assessed"
     assert loaded.risk.homicidal_ideation == "not_assessed"
     assert not loaded.risk.fully_assessed
-    assert any(n.kind == "risk" for n in intake_mod.notices(loaded))
+    assert any(n.kind == "risk" for n in notices(loaded))
 
 
 def test_partly_missing_risk_keeps_the_missing_fields_unassessed() -> None:
@@ -148,7 +149,7 @@ def test_header_code_is_flagged_with_specific_options() -> None:
     data = _base()
     data["diagnoses"] = [{"code": "F50.81", "label": "Binge eating disorder", "primary": True}]
     loaded = intake_mod.parse(data)
-    msgs = [n.message for n in intake_mod.notices(loaded) if n.kind == "code"]
+    msgs = [n.message for n in notices(loaded) if n.kind == "code"]
     assert msgs and "F50.810" in msgs[0] and "not a billable" in msgs[0]
 
 
@@ -157,12 +158,12 @@ def test_unknown_instrument_is_kept_and_flagged() -> None:
     data["assessments"].append({"instrument": "Hamilton-X", "score": 300, "date": "2026-10-05"})
     loaded = intake_mod.parse(data)
     assert loaded.assessments[-1].score == 300
-    assert any(n.kind == "instrument" for n in intake_mod.notices(loaded))
+    assert any(n.kind == "instrument" for n in notices(loaded))
 
 
 def test_embedded_instructions_are_surfaced_as_notices() -> None:
     loaded = intake_mod.load(INTAKES / "hostile_notes.json")
-    paths = {n.path for n in intake_mod.notices(loaded) if n.kind == "instruction"}
+    paths = {n.path for n in notices(loaded) if n.kind == "instruction"}
     assert paths == {"presenting_problems[0].client_words", "notes"}
 
 

@@ -49,7 +49,9 @@ def check_intake(
             for p in exc.problems:
                 typer.echo(f"  {p}", err=True)
         raise typer.Exit(2) from None
-    notes = intake_mod.notices(loaded)
+    from assistant.notices import notices
+
+    notes = notices(loaded)
     if as_json:
         typer.echo(
             json.dumps(

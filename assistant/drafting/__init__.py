@@ -13,8 +13,9 @@ from typing import Any, Protocol
 
 from assistant import logs
 from assistant.drafting.offline import OfflineDrafter
-from assistant.intake import Intake, Notice, notices
+from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase, load_cached
+from assistant.notices import Notice, notices
 from assistant.plan import TreatmentPlan
 
 log = logs.get_logger(__name__)

@@ -19,7 +19,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant import intake as intake_mod
 from assistant import logs
 from assistant.config import Settings
 from assistant.drafting import compose
@@ -28,6 +27,7 @@ from assistant.drafting.select import allowed, read_preferences
 from assistant.errors import ConfigError, ModelError
 from assistant.intake import Intake
 from assistant.knowledge import InterventionOption, KnowledgeBase
+from assistant.notices import INSTRUCTION_LIKE
 from assistant.plan import PLACEHOLDER, Intervention, Provenance, TreatmentPlan
 from assistant.prompts import Prompt
 from assistant.prompts import load as load_prompt
@@ -303,7 +303,7 @@ class LLMDrafter:
                 why = "drops a placeholder the clinician must fill"
             elif _DENIES.search(new):
                 why = "uses 'denies'"
-            elif intake_mod._INJECTION.search(new):
+            elif INSTRUCTION_LIKE.search(new):
                 why = "contains instruction-like text"
             if why:
                 rejected.append(f"model edit to {kind} {item_id} discarded: {why}")

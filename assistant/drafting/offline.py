@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from assistant import intake as intake_mod
+from assistant import notices as notices_mod
 from assistant.drafting import compose, safety
 from assistant.drafting.select import (
     Preferences,
@@ -54,7 +54,7 @@ class OfflineDrafter:
         retrieval_rank: dict[str, float] | None = None,
         retrieved: list[str] | None = None,
     ) -> TreatmentPlan:
-        notices = intake_mod.notices(intake)
+        notices = notices_mod.notices(intake)
         skip_paths = {n.path for n in notices if n.kind == "instruction"}
         warnings = [f"{n.path}: {n.message}" for n in notices]
         prefs = read_preferences(

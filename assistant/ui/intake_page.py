@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from assistant import intake as intake_mod
+from assistant import notices as notices_mod
 from assistant.errors import IntakeError
 from assistant.ui import common
 from assistant.ui import intake_form as form
@@ -234,6 +235,6 @@ def page() -> None:
     current = st.session_state.get("intake")
     if current is not None:
         st.success("This intake is ready for drafting.", icon=":material/check_circle:")
-        for n in intake_mod.notices(current):
+        for n in notices_mod.notices(current):
             st.warning(f"{n.path}: {n.message}")
         common.page_link("draft", "Go to Draft", ":material/edit_note:")
