@@ -136,6 +136,7 @@ def summarise(plans: list[dict[str, Any]]) -> dict[str, Any]:
         "warnings_per_plan": _share(total("validator", "warnings"), n),
         "objectives": int(objectives),
         "smart_complete_share": _share(total("smart", "complete"), objectives),
+        "smart_complete_count": int(total("smart", "complete")),
         "smart_placeholder_share": _share(total("smart", "placeholder"), objectives),
         "smart_incomplete_share": _share(total("smart", "incomplete"), objectives),
         "placeholders_per_plan": _share(sum(p["placeholders"] for p in ok), n),
