@@ -11,7 +11,7 @@ import pytest
 from assistant import instruments, knowledge
 from assistant import intake as intake_mod
 from assistant.drafting import draft
-from assistant.drafting.llm import intake_numbers, numbers
+from assistant.drafting.figures import intake_numbers, numbers
 from assistant.plan import TreatmentPlan
 from tests.conftest import INTAKES, VALID_INTAKES
 

@@ -13,7 +13,6 @@ This is the only module that imports ``openai`` and ``langchain_openai``.
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
 
@@ -22,6 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant import logs
 from assistant.config import Settings
 from assistant.drafting import compose
+from assistant.drafting.figures import DENIES, intake_numbers, numbers
 from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
 from assistant.errors import ConfigError, ModelError
@@ -62,38 +62,6 @@ class Proposal(BaseModel):
     goals: list[GoalEdit] = Field(default_factory=list, max_length=30)
     objectives: list[ObjectiveEdit] = Field(default_factory=list, max_length=80)
     interventions: list[InterventionChoice] = Field(default_factory=list, max_length=80)
-
-
-# ---------------------------------------------------------------- numbers
-
-_IGNORED = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}\b"  # ISO dates
-    r"|\b[A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4})?\b"  # ICD-10-CM codes
-    r"|\b[A-Z][A-Za-z]*-(?:\d+[A-Z]?)\b"  # instrument names: PHQ-9, GAD-7, PCL-5
-    r"|\bG\d+\.O\d+\b|\b[GPIO]\d+\b"  # plan ids
-)
-_NUM = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
-
-
-def numbers(text: str) -> set[str]:
-    """Figures in ``text``, ignoring dates, codes, instrument names, ids and placeholders."""
-    text = PLACEHOLDER.sub(" ", text)
-    text = _IGNORED.sub(" ", text)
-    return {n.rstrip("0").rstrip(".") if "." in n else n for n in _NUM.findall(text)}
-
-
-def intake_numbers(intake: Intake) -> set[str]:
-    out: set[str] = set()
-    for a in intake.assessments:
-        out |= numbers(compose.fmt(a.score))
-    for b in intake.baselines:
-        out |= numbers(str(b.value))
-    for _, text in intake.free_text():
-        out |= numbers(text)
-    return out
-
-
-_DENIES = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- drafter
@@ -301,7 +269,7 @@ class LLMDrafter:
                 why = f"drops figure(s) {', '.join(sorted(numbers(old) - numbers(new)))}"
             elif not set(PLACEHOLDER.findall(old)) <= set(PLACEHOLDER.findall(new)):
                 why = "drops a placeholder the clinician must fill"
-            elif _DENIES.search(new):
+            elif DENIES.search(new):
                 why = "uses 'denies'"
             elif INSTRUCTION_LIKE.search(new):
                 why = "contains instruction-like text"
