@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant import logs
 from assistant.config import Settings
 from assistant.drafting import compose
-from assistant.drafting.figures import DENIES, intake_numbers, numbers
+from assistant.drafting.figures import DENIES, intake_numbers, numbers, show
 from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
 from assistant.errors import ConfigError, ModelError
@@ -250,7 +250,7 @@ class LLMDrafter:
         proposal: Proposal,
         pseud: Pseudonymiser,
         options: dict[str, list[dict[str, str]]],
-        allowed_numbers: set[str],
+        allowed_numbers: set[float],
         kb: KnowledgeBase,
         intake: Intake,
     ) -> tuple[TreatmentPlan, list[str]]:
@@ -264,9 +264,9 @@ class LLMDrafter:
             why = None
             extra = numbers(new) - numbers(old) - allowed_numbers
             if extra:
-                why = f"adds figure(s) {', '.join(sorted(extra))} not in the data"
+                why = f"adds figure(s) {show(extra)} not in the data"
             elif keep_figures and not numbers(old) <= numbers(new):
-                why = f"drops figure(s) {', '.join(sorted(numbers(old) - numbers(new)))}"
+                why = f"drops figure(s) {show(numbers(old) - numbers(new))}"
             elif not set(PLACEHOLDER.findall(old)) <= set(PLACEHOLDER.findall(new)):
                 why = "drops a placeholder the clinician must fill"
             elif DENIES.search(new):

@@ -84,7 +84,7 @@ def cited_records(plan: TreatmentPlan) -> set[str]:
     return out
 
 
-def _intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
+def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
     """(all numbers, baseline values) from the intake."""
     allowed: set[float] = set()
     bases: set[float] = set()
@@ -113,7 +113,7 @@ def allowed_numbers(
     allowed: set[float] = {0.0}
     bases: set[float] = set()
     if intake is not None:
-        a, b = _intake_numbers(intake)
+        a, b = intake_numbers(intake)
         allowed |= a
         bases |= b
     used = {o.instrument for _, _, o in plan.objectives() if o.instrument}
