@@ -318,6 +318,16 @@ class TreatmentPlan(_Model):
                 out.append((f"{path}.target", o.target.text))
         return list(dict.fromkeys(out))
 
+    def identifiers(self) -> tuple[str | None, ...]:
+        """The client's name, record id, date of birth and the licence number: never logged."""
+        h = self.header
+        return (
+            h.client_name,
+            h.record_id,
+            h.client_dob.isoformat() if h.client_dob else None,
+            h.clinician_license,
+        )
+
     # ------------------------------------------------------------ JSON
 
     def dumps(self) -> str:

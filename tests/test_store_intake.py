@@ -49,3 +49,45 @@ def test_without_its_intake_the_gate_cannot_trace_the_intake_figures(real_store:
         real_store.submit(me, saved.plan_id)
     assert "NI01" in str(exc.value) or "figure" in str(exc.value).lower()
     assert real_store.get(me, saved.plan_id).status == "draft"  # nothing half-saved
+
+
+def test_a_signed_drafted_plan_exports_as_final_with_its_intake(real_store: PlanStore) -> None:
+    from assistant.export import is_final, render
+    from assistant.store import review
+
+    me = _supervisee(real_store)
+    intake = intake_mod.load(INTAKES / "gad_nurse.json")
+    plan = draft(intake).plan
+    # the clinician fills every placeholder before signing: here, each baseline gets a figure
+    for _, _, o in plan.objectives():
+        if o.baseline is not None and o.baseline.is_placeholder:
+            o.baseline = o.baseline.model_copy(
+                update={
+                    "value": 0.0,
+                    "text": "0",
+                    "date": intake.intake_date,
+                    "source": "week-1 log",
+                }
+            )
+            o.text = o.text.replace(plan_placeholder(o.text), "0")
+    for path, _, _item in list(plan.items()):
+        plan = review.accept(plan, path)
+    saved = real_store.create(me, plan, intake=intake)
+    real_store.submit(me, saved.plan_id)
+    supervisor = real_store.accounts.get("sam")
+    real_store.approve(supervisor, saved.plan_id)
+    real_store.sign(me, saved.plan_id)
+    signed = real_store.sign(supervisor, saved.plan_id)
+    assert signed.status == "signed"
+    assert is_final(signed.plan, intake=intake)
+    assert b"DRAFT" not in render(signed.plan, "md", intake=intake)
+    # without its intake the figures quoted from it cannot be traced: exported as a draft
+    assert not is_final(signed.plan)
+    assert b"DRAFT" in render(signed.plan, "md")
+
+
+def plan_placeholder(text: str) -> str:
+    from assistant.plan import PLACEHOLDER
+
+    m = PLACEHOLDER.search(text)
+    return m.group(0) if m else "\x00"

@@ -21,6 +21,11 @@ UserOpt = typer.Option(..., "--user", "-u", help="Your user name.")
 IntakeOpt = typer.Option(
     None, "--intake", help="The intake the plan was drafted from (checked at submit and sign)."
 )
+ExportIntakeOpt = typer.Option(
+    None,
+    "--intake",
+    help="The intake the plan was drafted from (needed to export a signed plan as final).",
+)
 StdinOpt = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
 VersionOpt = typer.Option(None, "--expected-version", help="The version you started from.")
 ShowOutOpt = typer.Option(None, "-o", "--output", help="Write the plan JSON here.")
@@ -284,14 +289,20 @@ def export(
     path: Path,
     fmt: str = typer.Option("md", "--format", "-f", help="md, docx, pdf, json, fhir or client"),
     output: Path = ExportOutOpt,
+    intake_path: Path = ExportIntakeOpt,
 ) -> None:
-    """Export a plan file as a document, FHIR R4 Bundle, or plain-language client copy."""
+    """Export a plan file as a document, FHIR R4 Bundle, or plain-language client copy.
+
+    A signed plan is exported as final only when it passes the check; give --intake (the
+    intake it was drafted from) so figures quoted from the intake can be traced."""
+    from assistant import intake as intake_mod
     from assistant.export import FORMATS, SUFFIX, render
     from assistant.plan import load
 
     if fmt not in FORMATS:
         raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    data = render(load(path), fmt)
+    source = intake_mod.load(intake_path) if intake_path is not None else None
+    data = render(load(path), fmt, intake=source)
     target = output or path.with_name(path.stem + SUFFIX[fmt])
     if target.resolve() == path.resolve():
         raise StoreError("the export would overwrite the plan file: choose another -o")

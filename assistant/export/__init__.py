@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from assistant.errors import PlanError
+from assistant.intake import Intake
 from assistant.logs import get_logger, register_identifiers
 from assistant.plan import TreatmentPlan
 
@@ -27,8 +28,14 @@ SUFFIX = {
 }
 
 
-def is_final(plan: TreatmentPlan, validator: Callable[..., Any] | None = None) -> bool:
-    """Signed, carrying a clinician's signature, and free of validator errors."""
+def is_final(
+    plan: TreatmentPlan,
+    validator: Callable[..., Any] | None = None,
+    intake: Intake | None = None,
+) -> bool:
+    """Signed, carrying a clinician's signature, and free of validator errors (checked against
+    the intake the plan was drafted from when it is given; without it, figures quoted from
+    the intake cannot be traced and the plan is exported as a draft, the safe side)."""
     if plan.status != "signed" or not any(s.role == "clinician" for s in plan.signatures):
         return False
     if validator is None:
@@ -36,26 +43,26 @@ def is_final(plan: TreatmentPlan, validator: Callable[..., Any] | None = None) -
 
         validator = default_validator
     try:
-        report = validator(plan, None, "default", for_signing=True)
+        report = validator(plan, intake, "default", for_signing=True)
     except ImportError:
         return False
     return not any(getattr(f, "severity", "") == "error" for f in report.findings)
 
 
-def render(plan: TreatmentPlan, fmt: str, *, validator: Callable[..., Any] | None = None) -> bytes:
+def render(
+    plan: TreatmentPlan,
+    fmt: str,
+    *,
+    validator: Callable[..., Any] | None = None,
+    intake: Intake | None = None,
+) -> bytes:
     """The plan as ``fmt`` (one of md, docx, pdf, json, fhir, client)."""
-    h = plan.header
-    register_identifiers(
-        h.client_name,
-        h.record_id,
-        h.client_dob.isoformat() if h.client_dob else None,
-        h.clinician_license,
-    )
+    register_identifiers(*plan.identifiers())
     if fmt not in FORMATS:
         raise PlanError(f"unknown export format '{fmt}': use one of {', '.join(FORMATS)}")
     if fmt == "json":
         return plan.dumps().encode("utf-8")
-    final = is_final(plan, validator)
+    final = is_final(plan, validator, intake)
     log.debug("exporting a plan as %s (final=%s)", fmt, final)
     if fmt == "fhir":
         from assistant.export import fhir

@@ -44,13 +44,7 @@ def default_validator(plan: TreatmentPlan, *args: Any, **kwargs: Any) -> Any:
 
 
 def _protect(plan: TreatmentPlan) -> None:
-    h = plan.header
-    register_identifiers(
-        h.client_name,
-        h.record_id,
-        h.client_dob.isoformat() if h.client_dob else None,
-        h.clinician_license,
-    )
+    register_identifiers(*plan.identifiers())
 
 
 class PlanStore:

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.export import FORMATS, SUFFIX, is_final, render
+from assistant.intake import Intake
 from assistant.plan import loads
 from assistant.ui import common
 
@@ -26,11 +27,12 @@ LABELS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _render(plan_json: str, fmt: str) -> bytes:
-    return render(loads(plan_json), fmt)
+def _render(plan_json: str, fmt: str, intake_json: str | None) -> bytes:
+    intake = Intake.model_validate_json(intake_json) if intake_json else None
+    return render(loads(plan_json), fmt, intake=intake)
 
 
-def _choose(me: Any) -> tuple[Any, str] | None:
+def _choose(me: Any) -> tuple[Any, str, Any] | None:
     ss = st.session_state
     options: list[tuple[str, Any]] = []
     if ss.get("plan") is not None:
@@ -52,13 +54,14 @@ def _choose(me: Any) -> tuple[Any, str] | None:
     if choice is None:
         return None
     if choice[1] is None:
-        return ss["plan"], f"plan-{ss.get('plan_id') or 'draft'}"
+        return ss["plan"], f"plan-{ss.get('plan_id') or 'draft'}", ss.get("intake")
     p = choice[1]
     cached = ss.get("ex_loaded")
     if cached is None or (cached.plan_id, cached.version) != (p.plan_id, p.version):
         cached = common.store().get(me, p.plan_id)
         ss["ex_loaded"] = cached
-    return cached.plan, f"plan-{p.plan_id}-v{p.version}"
+        ss["ex_intake"] = common.store().intake(me, p.plan_id)
+    return cached.plan, f"plan-{p.plan_id}-v{p.version}", ss.get("ex_intake")
 
 
 def _safe(name: str) -> str:
@@ -73,8 +76,8 @@ def page() -> None:
     chosen = _choose(me)
     if chosen is None:
         return
-    plan, stem = chosen
-    if is_final(plan):
+    plan, stem, intake = chosen
+    if is_final(plan, intake=intake):
         st.success("This plan is signed and passes the checks: the files are final.")
     else:
         st.warning(
@@ -82,7 +85,8 @@ def page() -> None:
         )
     plan_json = plan.dumps()
     with st.spinner("Preparing the files…"):
-        files = {fmt: _render(plan_json, fmt) for fmt in FORMATS}
+        intake_json = intake.model_dump_json() if intake is not None else None
+        files = {fmt: _render(plan_json, fmt, intake_json) for fmt in FORMATS}
     cols = st.columns(3)
     for n, fmt in enumerate(FORMATS):
         label, mime = LABELS[fmt]
