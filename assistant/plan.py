@@ -306,16 +306,19 @@ class TreatmentPlan(_Model):
                 yield f"safety.actions[{j}]", a
 
     def placeholders(self) -> list[tuple[str, str]]:
-        """Every visible placeholder still waiting for the clinician, with its path."""
-        out = []
+        """Every visible placeholder still waiting for the clinician, with its path. A figure's
+        placeholder that also stands in its objective's sentence is listed once."""
+        out: list[tuple[str, str]] = []
+        figures: set[tuple[str, str]] = set()
+        for path, _, o in self.objectives():
+            for part, fig in (("baseline", o.baseline), ("target", o.target)):
+                if fig is not None and fig.is_placeholder:
+                    out.append((f"{path}.{part}", fig.text))
+                    figures.add((f"{path}.text", fig.text))
         for path, text in self.texts():
             for m in PLACEHOLDER.finditer(text):
-                out.append((path, m.group(0)))
-        for path, _, o in self.objectives():
-            if o.baseline is not None and o.baseline.is_placeholder:
-                out.append((f"{path}.baseline", o.baseline.text))
-            if o.target is not None and o.target.is_placeholder:
-                out.append((f"{path}.target", o.target.text))
+                if (path, m.group(0)) not in figures:
+                    out.append((path, m.group(0)))
         return list(dict.fromkeys(out))
 
     def identifiers(self) -> tuple[str | None, ...]:
