@@ -90,6 +90,17 @@ DB_PARAMS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters for tests (the real ones are slow by design)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        "assistant.store.accounts._HASHER",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+    )
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating is the slow part)."""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -24,14 +23,6 @@ from tests.store_fixtures import PASSWORD, Team, example_plan  # noqa: E402
 
 pytest_plugins = ("tests.store_fixtures",)
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "assistant.store.accounts._HASHER",
-        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
-    )
 
 
 def test_password_is_stored_as_an_argon2_hash(store: PlanStore, team: Team) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 
 from assistant.errors import StoreError
 from assistant.store import PlanStore, ReviewNote, review
@@ -13,14 +12,6 @@ pytest.register_assert_rewrite("tests.store_fixtures")
 from tests.store_fixtures import Team, example_plan, suggested_plan  # noqa: E402
 
 pytest_plugins = ("tests.store_fixtures",)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "assistant.store.accounts._HASHER",
-        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
-    )
 
 
 def test_edit_keeps_the_suggestion_and_shows_a_diff() -> None:

@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -23,14 +22,6 @@ pytest.register_assert_rewrite("tests.store_fixtures")
 from tests.store_fixtures import FakeValidator, Team, example_plan  # noqa: E402
 
 pytest_plugins = ("tests.store_fixtures",)
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "assistant.store.accounts._HASHER",
-        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
-    )
 
 
 # (status, action) -> next status for a supervisee / for an independent clinician; None = refused

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from assistant.errors import StoreError
 from assistant.plan import Goal, Intervention, Objective, Problem, Provenance, TreatmentPlan
@@ -26,15 +26,7 @@ Reason = Literal[
     "safety",
     "other",
 ]
-REASONS: tuple[str, ...] = (
-    "vague_objective",
-    "missing_baseline",
-    "missing_target",
-    "wrong_intervention",
-    "diagnosis",
-    "safety",
-    "other",
-)
+REASONS: tuple[str, ...] = get_args(Reason)
 TEXT_FIELD = {
     "problem": "statement",
     "goal": "statement",
