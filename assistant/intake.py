@@ -191,6 +191,31 @@ class Risk(_Model):
         )
 
 
+class Legal(_Model):
+    mandated: bool | None = None
+    referred_by: Text | None = None
+    deadline: IsoDate | None = None
+    release_scope: Text | None = None
+
+
+class SubstanceStatus(_Model):
+    substance: Required
+    status: Literal["current_use", "abstinent"] | None = None
+    since: IsoDate | None = None
+    withdrawal: Literal["none", "history", "current_signs", "unknown"] | None = None
+
+
+class Context(_Model):
+    """What the form asks about the person's circumstances (every field optional)."""
+
+    occupation: Text | None = None
+    legal: Legal | None = None
+    substance_status: list[SubstanceStatus] = Field(default_factory=list)
+    safety_steps_taken: list[Text] = Field(default_factory=list)
+    risk_to_others: list[Text] = Field(default_factory=list)
+    caregivers: Text | None = None
+
+
 Setting = Literal["outpatient", "intensive_outpatient", "partial_hospitalization", "telehealth"]
 Payer = Literal["commercial", "medicaid", "medicare", "private_pay"]
 
@@ -198,7 +223,7 @@ Payer = Literal["commercial", "medicaid", "medicare", "private_pay"]
 class Intake(_Model):
     format: Literal["treatment-intake/1"]
     client: Client
-    clinician: Clinician
+    clinician: Clinician | None = None
     intake_date: IsoDate
     setting: Setting | None = None
     payer: Payer | None = None
@@ -213,6 +238,7 @@ class Intake(_Model):
     treatment_history: Text = ""
     medications: Text = ""
     notes: Text = ""
+    context: Context | None = None
 
     @field_validator("risk", mode="before")
     @classmethod

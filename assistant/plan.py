@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import PlanError
+from assistant.facts.model import CaseFacts
 
 SCHEMA = "treatment-plan/1"
 PLACEHOLDER = re.compile(r"\[[a-z][a-z ]*:[^\]]*\]")
@@ -65,7 +66,7 @@ class Header(_Model):
     client_dob: dt.date | None = None
     record_id: str
     pronouns: str | None = None
-    clinician_name: str
+    clinician_name: str = ""
     clinician_credentials: str | None = None
     clinician_license: str | None = None
     supervisor_name: str | None = None
@@ -254,6 +255,10 @@ class TreatmentPlan(_Model):
     signatures: list[Signature] = Field(default_factory=list)
     status: PlanStatus = "draft"
     draft: DraftInfo = Field(default_factory=DraftInfo)
+    case_facts: CaseFacts | None = Field(
+        default=None,
+        description="The case facts the plan was drafted from, as the clinician confirmed them.",
+    )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 

@@ -82,7 +82,7 @@ def draft(
         intake.client.name,
         intake.client.record_id,
         intake.client.date_of_birth.isoformat(),
-        intake.clinician.license_number,
+        intake.clinician.license_number if intake.clinician else None,
     )
     started = time.perf_counter()
     rank, retrieved_ids, hits = _retrieval(intake, retriever)

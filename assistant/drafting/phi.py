@@ -33,7 +33,7 @@ class Pseudonymiser:
         p.add(f"{dob.month:02d}/{dob.day:02d}/{dob.year}", "[DOB]")
         p.add(f"{dob.day:02d}/{dob.month:02d}/{dob.year}", "[DOB]")
         p.add(intake.client.record_id, "[RECORD_ID]")
-        if intake.clinician.license_number:
+        if intake.clinician is not None and intake.clinician.license_number:
             p.add(intake.clinician.license_number, "[LICENSE]")
         return p
 

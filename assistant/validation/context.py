@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from assistant import instruments
+from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase
 from assistant.plan import Goal, Objective, Provenance, TreatmentPlan
@@ -50,6 +51,17 @@ class Context:
             return knowledge.load_cached()
         except (AssistantError, OSError, ValueError):
             return _partial_knowledge()
+
+    @cached_property
+    def facts(self) -> CaseFacts | None:
+        """The case facts: those confirmed with the plan, else read from the intake."""
+        if self.plan.case_facts is not None:
+            return self.plan.case_facts
+        if self.intake is None:
+            return None
+        from assistant.facts import extract
+
+        return extract(self.intake)
 
     @cached_property
     def allowed_numbers(self) -> set[float]:

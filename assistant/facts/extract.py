@@ -1,0 +1,202 @@
+"""Read an intake into :class:`CaseFacts`.
+
+Structured fields are read here. Free text (notes, risk notes, history, medications,
+preferences) is read by :mod:`assistant.facts.text` for what the structured fields leave
+unsaid; a structured field always wins over a fact read from text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import instruments
+from assistant.facts.model import (
+    BaselineFact,
+    CaseFacts,
+    ClientGoalFact,
+    Evidence,
+    LegalFact,
+    LevelOfCareFact,
+    MeasureFact,
+    OccupationFact,
+    PopulationFact,
+    RiskToOthersFact,
+    SafetyStepFact,
+    SubstanceFact,
+)
+from assistant.intake import Intake
+
+_WINDOW = re.compile(r"\b(per|a|each|every|in the|over the|during the|past|last)\b", re.I)
+_EARLIER = re.compile(r"\b(before|prior to|until|preceding)\b", re.I)
+
+
+def extract(intake: Intake) -> CaseFacts:
+    """The case facts of ``intake`` (deterministic, offline)."""
+    facts = CaseFacts(
+        measures=_measures(intake),
+        baselines=_baselines(intake),
+        level_of_care=_level_of_care(intake),
+        population=_population(intake),
+        client_goals=[
+            ClientGoalFact(
+                id=f"client_goal:{i}", text=g, evidence=[Evidence(path=f"client_goals[{i}]")]
+            )
+            for i, g in enumerate(intake.client_goals)
+        ],
+    )
+    ctx = getattr(intake, "context", None)
+    if ctx is not None:
+        _from_context(ctx, facts)
+    return facts
+
+
+def _measures(intake: Intake) -> list[MeasureFact]:
+    out = []
+    for i, a in enumerate(intake.assessments):
+        inst = instruments.get(a.instrument)
+        out.append(
+            MeasureFact(
+                id=f"measure:{inst.id if inst else a.instrument}:{i}",
+                evidence=[Evidence(path=f"assessments[{i}]")],
+                instrument=inst.id if inst else a.instrument,
+                name_as_written=a.instrument,
+                score=float(a.score),
+                date=a.date,
+                validated=inst is not None and not inst.categorical,
+                range_text=inst.range_text if inst else None,
+                severity=inst.band(a.score) if inst else None,
+            )
+        )
+    return out
+
+
+def _baselines(intake: Intake) -> list[BaselineFact]:
+    out = []
+    for i, b in enumerate(intake.baselines):
+        low, high = b.bounds()
+        unit = b.unit or ""
+        out.append(
+            BaselineFact(
+                id=f"baseline:{i}",
+                evidence=[Evidence(path=f"baselines[{i}]")],
+                measure=b.measure,
+                value=str(b.value),
+                low=low,
+                high=high,
+                unit=unit,
+                window=unit if _WINDOW.search(unit) else None,
+                current=not _EARLIER.search(f"{b.measure} {unit}"),
+                measured_by=b.source or "",
+            )
+        )
+    return out
+
+
+def _level_of_care(intake: Intake) -> LevelOfCareFact:
+    if intake.setting is None:
+        return LevelOfCareFact(id="level_of_care")
+    return LevelOfCareFact(
+        id="level_of_care", setting=intake.setting, evidence=[Evidence(path="setting")]
+    )
+
+
+def _population(intake: Intake) -> PopulationFact:
+    age = intake.age_on()
+    band = (
+        "child"
+        if age < 13
+        else "adolescent"
+        if age < 18
+        else "older_adult"
+        if age >= 65
+        else "adult"
+    )
+    return PopulationFact(
+        id="population",
+        age=age,
+        age_band=band,
+        evidence=[Evidence(path="client.date_of_birth")],
+    )
+
+
+_OCCUPATION = (
+    ("retired", "retired"),
+    ("student", "student"),
+    ("unemployed", "unemployed"),
+    ("on leave", "on_leave"),
+    ("homemaker", "homemaker"),
+)
+
+
+def _from_context(ctx: object, facts: CaseFacts) -> None:
+    occupation = getattr(ctx, "occupation", None)
+    if occupation:
+        status = "employed"
+        low = occupation.lower()
+        for word, name in _OCCUPATION:
+            if low.startswith(word) or f" {word}" in f" {low}".split("(")[0]:
+                status = name
+                break
+        facts.occupation = OccupationFact(
+            id="occupation",
+            status=status,
+            text=occupation,
+            evidence=[Evidence(path="context.occupation")],
+        )
+    legal = getattr(ctx, "legal", None)
+    if legal is not None:
+        facts.legal = LegalFact(
+            id="legal",
+            mandated=bool(legal.mandated),
+            referred_by=legal.referred_by,
+            deadline=legal.deadline,
+            release_scope=legal.release_scope,
+            evidence=[Evidence(path="context.legal")],
+        )
+    for i, s in enumerate(getattr(ctx, "substance_status", None) or []):
+        facts.substances.append(
+            SubstanceFact(
+                id=f"substance:{s.substance.lower()}",
+                substance=s.substance.lower(),
+                status=s.status or "unknown",
+                since=s.since,
+                withdrawal=s.withdrawal or "unknown",
+                evidence=[Evidence(path=f"context.substance_status[{i}]")],
+            )
+        )
+    for i, text in enumerate(getattr(ctx, "safety_steps_taken", None) or []):
+        low = text.lower()
+        kind = (
+            "safety_plan"
+            if "safety plan" in low
+            else "naloxone"
+            if "naloxone" in low
+            else "means_restriction"
+            if any(w in low for w in ("firearm", "gun", "medication", "lock", "removed"))
+            else "other"
+        )
+        facts.safety_steps.append(
+            SafetyStepFact(
+                id=f"safety_step:{i}",
+                kind=kind,
+                text=text,
+                evidence=[Evidence(path=f"context.safety_steps_taken[{i}]")],
+            )
+        )
+    for i, text in enumerate(getattr(ctx, "risk_to_others", None) or []):
+        low = text.lower()
+        kind = (
+            "impaired_driving"
+            if "driv" in low
+            else "violence"
+            if any(w in low for w in ("hit", "assault", "violen", "fight"))
+            else "other"
+        )
+        facts.risk_to_others.append(
+            RiskToOthersFact(
+                id=f"risk_to_others:{i}",
+                kind=kind,
+                text=text,
+                evidence=[Evidence(path=f"context.risk_to_others[{i}]")],
+            )
+        )
