@@ -12,6 +12,10 @@ from assistant.intake import Intake
 from assistant.plan import TreatmentPlan
 from assistant.validation import (  # noqa: F401 - importing registers the rules
     profiles,
+    rules_consistency,
+    rules_consistency_measures,
+    rules_consistency_risk,
+    rules_consistency_treatment,
     rules_evidence,
     rules_objectives,
     rules_plan,

@@ -1,0 +1,192 @@
+"""Clinical consistency: every figure the intake measured is used by the plan.
+
+A scored measure or a behavioural baseline recorded at intake appears in the plan, either
+as an objective's baseline or as a monitored measure (the plan's ``monitored_measures``,
+when the plan model has them). A placeholder stands only where the intake has no figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from assistant import instruments
+from assistant.facts.model import BaselineFact, MeasureFact
+from assistant.plan import Objective, TreatmentPlan
+from assistant.validation.context import Context
+from assistant.validation.registry import Hit, rule
+from assistant.validation.rules_consistency import day, objective_text, words_pattern
+
+
+def monitored_texts(plan: TreatmentPlan) -> list[str]:
+    """The plan's monitored measures as text, whatever their shape (a plan model without
+    ``monitored_measures`` has none)."""
+    items = getattr(plan, "monitored_measures", None) or []
+    return [_flatten(item) for item in items]
+
+
+def _flatten(item: Any) -> str:
+    if hasattr(item, "model_dump"):
+        item = item.model_dump()
+    if isinstance(item, dict):
+        return " ".join(_flatten(v) for v in item.values() if v is not None)
+    if isinstance(item, (list, tuple)):
+        return " ".join(_flatten(v) for v in item)
+    return str(item)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+# ---------------------------------------------------------------- CF07 scored measures
+
+
+def _instrument_ids(text: str) -> set[str]:
+    out = set()
+    for m in instruments.names_pattern().finditer(text):
+        inst = instruments.get(m.group(0))
+        if inst is not None:
+            out.add(inst.id)
+    return out
+
+
+def _names(m: MeasureFact) -> re.Pattern[str]:
+    return words_pattern(m.name_as_written if not m.validated else m.instrument)
+
+
+def _measures_objective(m: MeasureFact, o: Objective) -> bool:
+    if m.validated:
+        inst = instruments.get(o.instrument) if o.instrument else None
+        named = {inst.id} if inst is not None else set()
+        return m.instrument in named | _instrument_ids(objective_text(o))
+    return _names(m).search(objective_text(o)) is not None
+
+
+def _screening(m: MeasureFact) -> bool:
+    """A screening tool (AUDIT, DAST-10) is not repeated to track change during treatment."""
+    inst = instruments.get(m.instrument) if m.validated else None
+    return inst is not None and inst.frequency.startswith("screening tool")
+
+
+def _stated_with_score(m: MeasureFact, texts: list[str]) -> bool:
+    """The instrument is named with its intake score in one clause of the plan's text."""
+    score = re.compile(rf"(?<![\d.]){re.escape(_fmt(m.score))}(?![\d])")
+    return any(
+        m.instrument in _instrument_ids(c) and score.search(c)
+        for t in texts
+        for c in re.split(r"[.;!?]\s+|\n", t)
+    )
+
+
+def _monitors(m: MeasureFact, texts: list[str]) -> bool:
+    if m.validated:
+        return any(m.instrument in _instrument_ids(t) for t in texts)
+    return any(_names(m).search(t) for t in texts)
+
+
+@rule("CF07", "consistency.measure-unused")
+def measure_unused(ctx: Context) -> Iterator[Hit]:
+    """Every scored measure recorded at intake (a PHQ-9 in an anxiety plan, an ISI, an AUDIT)
+    appears in the plan with its score: as an objective's baseline or as a monitored measure.
+
+    Bad: intake records GAD-7 15 and PHQ-9 8; the plan mentions only the GAD-7.
+    Good: the PHQ-9 monitored monthly from its intake score of 8, or an objective starting from 8.
+
+    A screening tool that is not repeated during treatment (AUDIT, DAST-10) may instead be
+    stated with its score, e.g. in the problem statement.
+    """
+    facts = ctx.facts
+    if facts is None:
+        return
+    monitored = monitored_texts(ctx.plan)
+    for m in facts.measures:
+        where = f"{m.name_as_written} {_fmt(m.score)}" + (f" ({day(m.date)})" if m.date else "")
+        if _monitors(m, monitored):
+            continue
+        if _screening(m) and _stated_with_score(m, [t for _, t in ctx.texts]):
+            continue
+        users = [(p, o) for p, _, o in ctx.objectives if _measures_objective(m, o)]
+        if any(o.baseline is not None and not o.baseline.is_placeholder for _, o in users):
+            continue
+        if users:
+            path, _ = users[0]
+            yield (
+                f"{path}.baseline",
+                f"The intake records {where}, but this objective's baseline is still a "
+                "placeholder: use the recorded score.",
+            )
+            continue
+        if not m.validated and any(_names(m).search(t) for _, t in ctx.texts):
+            continue  # an unvalidated measure is kept and shown; it cannot be a baseline
+        yield (
+            "goals",
+            f"The intake records {where}, but the plan does not use it: make it an "
+            "objective's baseline or a monitored measure with how often it is repeated.",
+        )
+
+
+# ---------------------------------------------------------------- CF08 behavioural baselines
+
+_STOP = {
+    "per", "week", "weeks", "day", "days", "month", "times", "time", "with", "from", "that",
+    "number", "count", "average", "each", "past", "last", "over", "into", "your", "their",
+}  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in _STOP}
+
+
+def _about(b: BaselineFact, o: Objective) -> bool:
+    """The objective measures what the baseline counts (shared words, or the same record)."""
+    words = _stems(b.measure)
+    if words & _stems(" ".join(filter(None, (o.metric, o.text)))):
+        return True
+    src = (o.baseline.source if o.baseline else "") or ""
+    return bool(b.measured_by) and bool(src) and b.measured_by.lower() == src.lower()
+
+
+def _same_figure(b: BaselineFact, o: Objective) -> bool:
+    base = o.baseline
+    if base is None or base.value is None:
+        return False
+    high = base.high if base.high is not None else base.value
+    return base.value == b.low and high == b.high
+
+
+@rule("CF08", "consistency.baseline-unused")
+def baseline_unused(ctx: Context) -> Iterator[Hit]:
+    """Every current behavioural baseline from the intake is the baseline of the objective
+    that measures it (or a monitored measure); a placeholder stands only where no figure exists.
+
+    Bad: intake records 3-5 panic attacks a week; the objective reads 'from [baseline: record in week 1]'.
+    Good: 'Cut panic attacks from 3-5 a week to 1 or fewer within 12 weeks, on the panic log.'
+    """
+    facts = ctx.facts
+    if facts is None:
+        return
+    monitored = monitored_texts(ctx.plan)
+    for b in facts.baselines:
+        if not b.current:
+            continue
+        figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
+        if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
+            continue
+        about = [(p, o) for p, _, o in ctx.objectives if _about(b, o)]
+        if any(_same_figure(b, o) for _, o in about):
+            continue
+        waiting = [(p, o) for p, o in about if o.baseline is None or o.baseline.is_placeholder]
+        if waiting:
+            yield (
+                f"{waiting[0][0]}.baseline",
+                f"The intake records {figure}, but this objective's baseline is a "
+                "placeholder: use the recorded figure.",
+            )
+            continue
+        yield (
+            "goals",
+            f"The intake records {figure}, but no objective starts from it: use it as "
+            "the baseline of the objective that measures it, or monitor it.",
+        )

@@ -1,0 +1,140 @@
+"""Clinical consistency: the treatment proposed fits what the client chose and the case.
+
+Nothing the client refused is proposed, and trauma-focused therapies, which are
+alternatives, are not prescribed in parallel for one problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from assistant.plan import TreatmentPlan
+from assistant.validation.context import Context
+from assistant.validation.registry import Hit, rule
+from assistant.validation.rules_consistency import affirms, targets, words_pattern
+
+# ---------------------------------------------------------------- CF05 refusals
+
+_ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"alcoholics anonymous|^aa$", re.I), r"\bAA\b|[Aa]lcoholics [Aa]nonymous"),
+    (re.compile(r"narcotics anonymous|^na$", re.I), r"\bNA\b|[Nn]arcotics [Aa]nonymous"),
+    (re.compile(r"12[- ]step|twelve[- ]step", re.I),
+     r"(?i:12[- ]step|twelve[- ]step|alcoholics anonymous|narcotics anonymous)|\bAA\b|\bNA\b"),
+    (re.compile(r"emdr|eye[- ]movement", re.I), r"(?i:\bemdr\b|eye[- ]movement)"),
+    (re.compile(r"weigh", re.I), r"(?i:weigh[- ]?ins?\b|weighing|weight checks?|weighed)"),
+    (re.compile(r"^medications?$|medicine|pharmaco", re.I),
+     r"(?i:medication|pharmacotherap\w*|antidepressants?|\bssris?\b)"),
+    (re.compile(r"^groups?$|group therapy", re.I), r"(?i:\bgroups?\b)"),
+    (re.compile(r"prolonged exposure", re.I), r"(?i:prolonged exposure)|\bPE\b"),
+)  # fmt: skip
+
+
+def refusal_pattern(target: str) -> re.Pattern[str]:
+    """What a refused ``target`` looks like in a plan ('Narcotics Anonymous' -> NA too)."""
+    for key, pat in _ALIASES:
+        if key.search(target.strip()):
+            return re.compile(pat)
+    return words_pattern(target)
+
+
+def _refusal_places(plan: TreatmentPlan) -> Iterable[tuple[str, str]]:
+    yield from targets(plan)
+    if plan.timeline.session_type:
+        yield "timeline.session_type", f"{plan.timeline.session_type} sessions"
+
+
+@rule("CF05", "consistency.refused-element")
+def refused_element(ctx: Context) -> Iterator[Hit]:
+    """Nothing the client refused is proposed (an approach, a group, a procedure): the plan
+    honours the refusal, or names the conflict as a question for the clinician.
+
+    Bad: 'does not want Narcotics Anonymous'; an intervention 'attend NA meetings twice a week'.
+    Good: 'SMART Recovery meetings twice a week (client declines NA)'.
+    """
+    facts = ctx.facts
+    if facts is None:
+        return
+    for ref in facts.refusals():
+        if not ref.target:
+            continue
+        pat = refusal_pattern(ref.target)
+        for path, text in _refusal_places(ctx.plan):
+            if affirms(text, pat):
+                yield (
+                    path,
+                    f"The client refused {ref.target} ('{ref.text}'), but the plan proposes it: "
+                    "offer another option, or raise the conflict with the client as a question.",
+                )
+
+
+# ---------------------------------------------------------------- CF06 trauma therapies
+
+TRAUMA_THERAPIES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("TF-CBT", re.compile(r"\btf-?cbt\b|trauma[- ]focused (?:cbt|cognitive[- ]behaviou?ral)", re.I)),
+    ("CPT", re.compile(r"\bcpt\b|cognitive processing therapy", re.I)),
+    ("PE", re.compile(r"(?i:prolonged exposure)|\bPE\b")),
+    ("EMDR", re.compile(r"\bemdr\b|eye[- ]movement desensiti", re.I)),
+    ("NET", re.compile(r"(?i:narrative exposure)|\bNET\b")),
+    ("WET", re.compile(r"(?i:written exposure therapy)|\bWET\b")),
+    ("CT-PTSD", re.compile(r"\bct-ptsd\b|cognitive therapy for ptsd", re.I)),
+    ("BEP", re.compile(r"(?i:brief eclectic psychotherapy)|\bBEP\b")),
+)  # fmt: skip
+_GENERIC_TRAUMA = re.compile(r"trauma[- ]focused (?:[\w-]+ ){0,2}(?:therapy|cbt)", re.I)
+_CHOICE = re.compile(r"\b(?:or|either|alternative|instead|if (?:the client )?prefer\w*)\b", re.I)
+
+
+def _head(modality: str, technique: str) -> str:
+    """What an intervention is: its modality and the name its technique starts with."""
+    return f"{modality}. {technique.split(':', 1)[0][:120]}"
+
+
+def trauma_therapies(head: str) -> list[str]:
+    """The trauma-focused therapies an intervention's name proposes, in order of mention."""
+    hits = sorted(
+        (m.start(), name) for name, pat in TRAUMA_THERAPIES for m in [pat.search(head)] if m
+    )
+    names = list(dict.fromkeys(n for _, n in hits))
+    if not names and (g := _GENERIC_TRAUMA.search(head)):
+        names = [g.group(0).lower()]
+    return names
+
+
+@rule("CF06", "consistency.parallel-trauma-therapies")
+def parallel_trauma_therapies(ctx: Context) -> Iterator[Hit]:
+    """One trauma-focused therapy per problem: CPT, PE, EMDR, TF-CBT, NET, WET and the like are
+    alternatives, so the plan chooses one and names the other with the reason to pick it.
+
+    Bad: Cognitive Processing Therapy and Prolonged Exposure both prescribed for the same PTSD.
+    Good: 'Cognitive Processing Therapy, 12 weekly sessions (Prolonged Exposure is the alternative if she prefers exposure work).'
+    """
+    plan = ctx.plan
+    goal_of = {o.id: g for _, g, o in ctx.objectives}
+    per_problem: dict[str, list[tuple[int, str]]] = {}
+    for i, iv in enumerate(plan.interventions):
+        head = _head(iv.modality, iv.technique)
+        names = trauma_therapies(head)
+        if not names:
+            continue
+        if len(names) > 1 and not _CHOICE.search(head):
+            yield (
+                f"interventions[{i}]",
+                f"This intervention combines {' and '.join(names)}: these are alternatives; "
+                "choose one and name the other as the alternative.",
+            )
+        problems = {
+            p for oid in iv.objective_ids if oid in goal_of for p in goal_of[oid].problem_ids
+        }
+        for p in problems or {"the plan"}:
+            per_problem.setdefault(p, []).append((i, names[0]))
+    for problem, found in per_problem.items():
+        distinct = list(dict.fromkeys(n for _, n in found))
+        if len(distinct) < 2:
+            continue
+        later = next(i for i, n in found if n == distinct[1])
+        yield (
+            f"interventions[{later}]",
+            f"{' and '.join(distinct)} are prescribed in parallel for problem {problem}: "
+            "they are alternatives; keep one and name the other as the alternative, with the "
+            "reason to choose it.",
+        )
