@@ -6,6 +6,7 @@ standard error and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -33,6 +34,7 @@ def _register() -> None:
 
     for module in (intake, validation, retrieval, drafting, store):
         module.register(app)
+    importlib.import_module("assistant.cli.progress").register(app)
     _registered = True
 
 
