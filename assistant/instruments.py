@@ -48,6 +48,7 @@ class Instrument:
     loinc_confirmed: bool = False
     frequency: str = ""
     categorical: bool = False
+    whole_scores: bool = True  # False where a total may carry decimals (mean scores, VAS marks)
     aliases: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -108,7 +109,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         loinc="44261-6",
         loinc_confirmed=True,
         frequency="every session or at least monthly; HEDIS asks for one every 4 months",
-        aliases=("PHQ9", "PHQ 9", "Patient Health Questionnaire"),
+        aliases=("PHQ9", "PHQ 9"),
         sources=("M-PHQ1", "M-PHQ2", "M-PHQ3", "LO-HL7"),
         notes=("Any answer above 0 on item 9 calls for a risk assessment (standard practice).",),
     ),
@@ -172,7 +173,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         ),
         loinc=None,
         frequency="repeat during treatment (interval not confirmed)",
-        aliases=("PCL5", "PCL 5", "PTSD Checklist"),
+        aliases=("PCL5", "PCL 5", "PTSD Checklist for DSM-5"),
         sources=("M-PCL1", "M-PCL2", "M-PCL3"),
         notes=(
             "No empirically derived severity bands exist.",
@@ -228,7 +229,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         loinc="82667-7",
         loinc_confirmed=False,
         frequency="screening tool",
-        aliases=("DAST10", "DAST"),
+        aliases=("DAST10",),
         sources=("M-DAST1", "M-DAST2", "M-DAST3"),
     ),
     Instrument(
@@ -347,7 +348,7 @@ _REGISTRY: tuple[Instrument, ...] = (
             ("M-CU1", "M-CU3"),
         ),
         frequency="screening tool",
-        aliases=("CUDIT", "CUDITR"),
+        aliases=("CUDITR",),
         sources=("M-CU1", "M-CU2", "M-CU3"),
     ),
     Instrument(
@@ -361,7 +362,7 @@ _REGISTRY: tuple[Instrument, ...] = (
             ("M-AS1", "M-AS2"),
         ),
         frequency="screening tool",
-        aliases=("ASRS v1.1", "ASRS-v1.1"),
+        aliases=("ASRS Part A", "ASRS v1.1 Part A", "ASRS screener", "ASRS-6"),
         sources=("M-AS1", "M-AS2", "M-AS3"),
     ),
     Instrument(
@@ -373,6 +374,7 @@ _REGISTRY: tuple[Instrument, ...] = (
             2.8, "2.8 or more in clinical samples (suggested cut-offs range from 2.3)", ("M-ED1",)
         ),
         frequency="every 4 weeks",
+        whole_scores=False,
         aliases=("EDEQ", "EDE-Q 6.0"),
         sources=("M-ED1",),
     ),
@@ -383,7 +385,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         high=50,
         cutoff=Fact(30, "a symptom total of 30 or more matched the DSM-5-TR criterion", ("M-PG1",)),
         frequency="every 4 weeks",
-        aliases=("PG-13", "PG13R"),
+        aliases=("PG13R",),
         sources=("M-PG1", "M-PG2"),
         notes=("Item count is disputed (10 symptom items assumed, total 10-50).",),
     ),
@@ -402,6 +404,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         low=0,
         high=40,
         direction="higher_is_better",
+        whole_scores=False,
         cutoff=Fact(25, "25 or below is the adult clinical range", ("M-OR1", "M-OR2")),
         meaningful_change=Fact(5, "a gain of 5 points is reliable change", ("M-OR1", "M-OR3")),
         frequency="every session",
@@ -433,7 +436,7 @@ _REGISTRY: tuple[Instrument, ...] = (
         low=12,
         high=60,
         frequency="at intake and each review",
-        aliases=("WHODAS", "WHODAS 2.0"),
+        aliases=("WHODAS-12 simple", "WHODAS 2.0 12-item"),
         sources=("M-WH1", "M-WH2"),
     ),
     Instrument(
@@ -449,16 +452,75 @@ _REGISTRY: tuple[Instrument, ...] = (
     ),
 )
 
+# Names that stand for more than one instrument, form or scoring. They match none of them:
+# an assessment written this way is kept as an unvalidated measure, never judged against
+# the range of an instrument it may not be.
+AMBIGUOUS: dict[str, str] = {
+    "ASRS v1.1": "the ASRS v1.1 has an 18-item symptom checklist (0-72) and a 6-item "
+    "Part A screener (0-6); write 'ASRS Part A' for the screener",
+    "ASRS-v1.1": "the ASRS v1.1 has an 18-item symptom checklist (0-72) and a 6-item "
+    "Part A screener (0-6); write 'ASRS Part A' for the screener",
+    "PHQ": "PHQ names a family (PHQ-2, PHQ-9, PHQ-15, PHQ-A)",
+    "Patient Health Questionnaire": "PHQ names a family (PHQ-2, PHQ-9, PHQ-15, PHQ-A)",
+    "PCL": "PCL may be the PCL-5 (0-80) or the older PCL-C or PCL-M (17-85)",
+    "PTSD Checklist": "PCL may be the PCL-5 (0-80) or the older PCL-C or PCL-M (17-85)",
+    "DAST": "DAST may be the DAST-10 (0-10) or the DAST-20 (0-20)",
+    "CUDIT": "the original CUDIT (0-40) differs from the CUDIT-R (0-32)",
+    "PG-13": "the original PG-13 differs from the PG-13-R (10-50)",
+    "WHODAS": "WHODAS 2.0 has 12- and 36-item forms and two ways of scoring",
+    "WHODAS 2.0": "WHODAS 2.0 has 12- and 36-item forms and two ways of scoring",
+}
+
 _KEY = re.compile(r"[^a-z0-9]")
+
+
+def _key(name: str) -> str:
+    return _KEY.sub("", name.lower())
+
+
 _BY_KEY: dict[str, Instrument] = {}
 for _inst in _REGISTRY:
     for _name in (_inst.id, *_inst.aliases):
-        _BY_KEY[_KEY.sub("", _name.lower())] = _inst
+        _k = _key(_name)
+        if _k in _BY_KEY and _BY_KEY[_k] is not _inst:
+            raise ValueError(f"instrument name {_name!r} is declared for two instruments")
+        _BY_KEY[_k] = _inst
+_AMBIGUOUS_BY_KEY: dict[str, str] = {_key(n): why for n, why in AMBIGUOUS.items()}
+if set(_AMBIGUOUS_BY_KEY) & set(_BY_KEY):
+    raise ValueError("a name is declared both as an alias and as ambiguous")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """How a name written in an intake was matched.
+
+    ``kind`` is ``exact`` (the registry id), ``alias`` (a declared alias), ``ambiguous``
+    (a name that stands for several instruments) or ``unknown``. Only the first two carry
+    an instrument; nothing is matched by prefix or similarity.
+    """
+
+    name: str
+    kind: Literal["exact", "alias", "ambiguous", "unknown"]
+    instrument: Instrument | None = None
+    reason: str = ""
+
+
+def lookup(name: str) -> Lookup:
+    """Match ``name`` to an instrument by id or declared alias (ignoring case, spaces,
+    hyphens and dots), or say why it matches none."""
+    k = _key(name)
+    inst = _BY_KEY.get(k)
+    if inst is not None:
+        return Lookup(name, "exact" if _key(inst.id) == k else "alias", inst)
+    if k in _AMBIGUOUS_BY_KEY:
+        return Lookup(name, "ambiguous", reason=_AMBIGUOUS_BY_KEY[k])
+    return Lookup(name, "unknown")
 
 
 def get(name: str) -> Instrument | None:
-    """Look an instrument up by id or alias, ignoring case, spaces and hyphens."""
-    return _BY_KEY.get(_KEY.sub("", name.lower()))
+    """Look an instrument up by id or alias, ignoring case, spaces and hyphens. Ambiguous
+    and unknown names give ``None``."""
+    return _BY_KEY.get(_key(name))
 
 
 def all_instruments() -> tuple[Instrument, ...]:
@@ -466,7 +528,18 @@ def all_instruments() -> tuple[Instrument, ...]:
 
 
 def names_pattern() -> re.Pattern[str]:
-    """A regex that matches any instrument id or alias in free text."""
-    names = sorted({n for i in _REGISTRY for n in (i.id, *i.aliases)}, key=len, reverse=True)
-    alts = "|".join(re.escape(n).replace(r"\-", r"[- ]?").replace(r"\ ", r"[- ]?") for n in names)
+    """A regex that matches any instrument id, alias or ambiguous name in free text.
+
+    Ambiguous names are part of it so that "ASRS v1.1" in a sentence is read whole (and
+    :func:`get` gives ``None`` for it) rather than as the shorter "ASRS".
+    """
+    names = sorted(
+        {n for i in _REGISTRY for n in (i.id, *i.aliases)} | set(AMBIGUOUS),
+        key=len,
+        reverse=True,
+    )
+    alts = "|".join(
+        re.escape(n).replace(r"\-", r"[- ]?").replace(r"\ ", r"[- ]?").replace(r"\.", r"\.?")
+        for n in names
+    )
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", re.IGNORECASE)

@@ -8,76 +8,53 @@ are not turned into numbers and dates must be written ``YYYY-MM-DD``.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+
+from assistant import codes, instruments, intake_json, intake_types
+from assistant.errors import IntakeError
+from assistant.intake_types import (
+    RANGE,
+    CountOrRange,
+    IsoDate,
+    Name,
+    Number,
+    Required,
+    Text,
+    problems_from,
 )
 
-from assistant import codes, instruments
-from assistant.errors import IntakeError
-
 FORMAT = "treatment-intake/1"
-MAX_FILE_BYTES = 1024 * 1024
-MAX_TEXT = 20_000
+MAX_FILE_BYTES = intake_json.MAX_FILE_BYTES
+MAX_TEXT = intake_types.MAX_TEXT
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:-|–)\s*(\d+(?:\.\d+)?)\s*$")
-_PLAIN_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"must be a date written YYYY-MM-DD; got {value!r}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"is not a real calendar date; got {value!r}") from None
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number; got {value!r}")
-    return value
+# The most entries each list may hold: far above any real assessment, low enough that a
+# runaway file is refused at once instead of slowing drafting to minutes.
+CAPS = {
+    "presenting_problems": 20,
+    "diagnoses": 50,
+    "assessments": 100,
+    "baselines": 50,
+    "symptoms": 50,
+    "functional_impact": 50,
+    "strengths": 50,
+    "client_goals": 50,
+    "preferences": 50,
+    "substance_status": 20,
+    "safety_steps_taken": 50,
+    "risk_to_others": 50,
+}
 
 
-def _count_or_range(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"must be a number or a range such as '4-5'; got {value!r}")
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        m = _RANGE.match(value)
-        if m:
-            lo, hi = float(m.group(1)), float(m.group(2))
-            if lo > hi:
-                raise ValueError(f"range runs backwards ({value!r}); write the lower figure first")
-            return value.strip()
-        if _PLAIN_NUMBER.match(value):
-            return value.strip()
-    raise ValueError(f"must be a number or a range such as '4-5'; got {value!r}")
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Number = Annotated[int | float, BeforeValidator(_number)]
-CountOrRange = Annotated[int | float | str, BeforeValidator(_count_or_range)]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Required = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)
-]
+def _list(name: str, *, required: bool = False) -> Any:
+    """The field of a list holding at most ``CAPS[name]`` entries (one or more if required)."""
+    if required:
+        return Field(min_length=1, max_length=CAPS[name])
+    return Field(default_factory=list, max_length=CAPS[name])
 
 
 class _Model(BaseModel):
@@ -85,14 +62,14 @@ class _Model(BaseModel):
 
 
 class Client(_Model):
-    name: Required
+    name: Name
     date_of_birth: IsoDate
-    record_id: Required
+    record_id: Name
     pronouns: Text | None = None
 
 
 class Clinician(_Model):
-    name: Required
+    name: Name
     credentials: Text | None = None
     license_number: Text | None = None
 
@@ -100,15 +77,15 @@ class Clinician(_Model):
 class PresentingProblem(_Model):
     summary: Required
     duration: Text | None = None
-    symptoms: list[Text] = Field(default_factory=list)
-    functional_impact: list[Text] = Field(default_factory=list)
+    symptoms: list[Text] = _list("symptoms")
+    functional_impact: list[Text] = _list("functional_impact")
     client_words: Text | None = None
 
 
 class Diagnosis(_Model):
     code: Required
     label: Text = ""
-    primary: bool = False
+    primary: StrictBool = False
 
     @field_validator("code")
     @classmethod
@@ -122,7 +99,7 @@ class Diagnosis(_Model):
 
 
 class Assessment(_Model):
-    instrument: Required
+    instrument: Name
     score: Number
     date: IsoDate | None = None
 
@@ -137,7 +114,7 @@ class BehaviouralBaseline(_Model):
         """The value as (low, high); a single figure gives (x, x)."""
         if isinstance(self.value, int | float):
             return float(self.value), float(self.value)
-        m = _RANGE.match(self.value)
+        m = RANGE.match(self.value)
         if m:
             return float(m.group(1)), float(m.group(2))
         x = float(self.value)
@@ -155,7 +132,7 @@ class Risk(_Model):
 
     suicidal_ideation: SuicidalIdeation = "not_assessed"
     self_harm: SelfHarm = "not_assessed"
-    homicidal_ideation: bool | Literal["not_assessed"] = "not_assessed"
+    homicidal_ideation: StrictBool | Literal["not_assessed"] = "not_assessed"
     notes: Text = ""
 
     @property
@@ -192,14 +169,14 @@ class Risk(_Model):
 
 
 class Legal(_Model):
-    mandated: bool | None = None
+    mandated: StrictBool | None = None
     referred_by: Text | None = None
     deadline: IsoDate | None = None
     release_scope: Text | None = None
 
 
 class SubstanceStatus(_Model):
-    substance: Required
+    substance: Name
     status: Literal["current_use", "abstinent"] | None = None
     since: IsoDate | None = None
     withdrawal: Literal["none", "history", "current_signs", "unknown"] | None = None
@@ -210,10 +187,23 @@ class Context(_Model):
 
     occupation: Text | None = None
     legal: Legal | None = None
-    substance_status: list[SubstanceStatus] = Field(default_factory=list)
-    safety_steps_taken: list[Text] = Field(default_factory=list)
-    risk_to_others: list[Text] = Field(default_factory=list)
+    substance_status: list[SubstanceStatus] = _list("substance_status")
+    safety_steps_taken: list[Text] = _list("safety_steps_taken")
+    risk_to_others: list[Text] = _list("risk_to_others")
     caregivers: Text | None = None
+
+    def free_text(self) -> Iterable[tuple[str, str]]:
+        if self.occupation:
+            yield "context.occupation", self.occupation
+        if self.legal is not None:
+            for name in ("referred_by", "release_scope"):
+                if getattr(self.legal, name):
+                    yield f"context.legal.{name}", getattr(self.legal, name)
+        for name in ("safety_steps_taken", "risk_to_others"):
+            for j, s in enumerate(getattr(self, name)):
+                yield f"context.{name}[{j}]", s
+        if self.caregivers:
+            yield "context.caregivers", self.caregivers
 
 
 Setting = Literal["outpatient", "intensive_outpatient", "partial_hospitalization", "telehealth"]
@@ -227,14 +217,14 @@ class Intake(_Model):
     intake_date: IsoDate
     setting: Setting | None = None
     payer: Payer | None = None
-    presenting_problems: list[PresentingProblem] = Field(min_length=1)
-    diagnoses: list[Diagnosis] = Field(min_length=1)
-    assessments: list[Assessment] = Field(default_factory=list)
-    baselines: list[BehaviouralBaseline] = Field(default_factory=list)
+    presenting_problems: list[PresentingProblem] = _list("presenting_problems", required=True)
+    diagnoses: list[Diagnosis] = _list("diagnoses", required=True)
+    assessments: list[Assessment] = _list("assessments")
+    baselines: list[BehaviouralBaseline] = _list("baselines")
     risk: Risk = Field(default_factory=Risk)
-    strengths: list[Text] = Field(default_factory=list)
-    client_goals: list[Text] = Field(default_factory=list)
-    preferences: list[Text] = Field(default_factory=list)
+    strengths: list[Text] = _list("strengths")
+    client_goals: list[Text] = _list("client_goals")
+    preferences: list[Text] = _list("preferences")
     treatment_history: Text = ""
     medications: Text = ""
     notes: Text = ""
@@ -293,61 +283,8 @@ class Intake(_Model):
                 yield name, getattr(self, name)
         if self.risk.notes:
             yield "risk.notes", self.risk.notes
-
-
-# ---------------------------------------------------------------- error wording
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "intake"
-
-
-def _message(err: Any) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of treatment-intake/1 (check the spelling)"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}; got {err.get('input')!r}"
-    if kind == "string_too_long":
-        return f"is longer than the limit of {MAX_TEXT:,} characters"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_short":
-        return "needs at least one entry"
-    if kind in ("string_type",):
-        return f"must be text; got {err.get('input')!r}"
-    if kind in ("list_type",):
-        return "must be a list"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be an object with named fields"
-    if kind == "bool_type":
-        return f"must be true or false; got {err.get('input')!r}"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return str(err["msg"])
-
-
-def _pydantic_problems(exc: ValidationError) -> list[str]:
-    problems = []
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if p not in ("function-before[_iso_date(), date]",))
-        # drop union-branch markers pydantic adds (int, float, str ...)
-        loc = tuple(
-            p
-            for p in loc
-            if not (isinstance(p, str) and (p in ("int", "float", "str") or "[" in p))
-        )
-        problems.append(f"{_path(loc)}: {_message(err)}")
-    return list(dict.fromkeys(problems))
+        if self.context is not None:
+            yield from self.context.free_text()
 
 
 def _semantic_problems(intake: Intake, today: date) -> list[str]:
@@ -369,6 +306,10 @@ def _semantic_problems(intake: Intake, today: date) -> list[str]:
             problems.append(
                 f"assessments[{i}].score: {inst.id} scores run {inst.range_text}; got {a.score:g}"
             )
+        elif inst is not None and inst.whole_scores and not float(a.score).is_integer():
+            problems.append(
+                f"assessments[{i}].score: {inst.id} scores are whole numbers; got {a.score:g}"
+            )
         if inst is not None and inst.categorical:
             problems.append(
                 f"assessments[{i}].instrument: {inst.id} gives a risk category, not a score; "
@@ -378,7 +319,29 @@ def _semantic_problems(intake: Intake, today: date) -> list[str]:
             problems.append(f"assessments[{i}].date: must not be in the future; got {a.date}")
         if a.date is not None and a.date < dob:
             problems.append(f"assessments[{i}].date: is before the client's date of birth")
+    for i, sub in enumerate(intake.context.substance_status if intake.context else []):
+        if sub.since is not None and sub.since > today:
+            problems.append(
+                f"context.substance_status[{i}].since: must not be in the future; got {sub.since}"
+            )
     return problems
+
+
+def _over_caps(data: Any, path: str) -> Iterable[str]:
+    """Lists in the raw data longer than their cap (the same words pydantic's check gives)."""
+    if not isinstance(data, dict):
+        return
+    for name, value in data.items():
+        where = f"{path}.{name}" if path else str(name)
+        if isinstance(value, list):
+            cap = CAPS.get(str(name))
+            if cap is not None and len(value) > cap:
+                yield f"{where}: has {len(value)} entries; the limit is {cap}"
+                continue
+            for i, item in enumerate(value[:100]):
+                yield from _over_caps(item, f"{where}[{i}]")
+        elif isinstance(value, dict):
+            yield from _over_caps(value, where)
 
 
 def parse(data: Any, today: date | None = None) -> Intake:
@@ -388,10 +351,13 @@ def parse(data: Any, today: date | None = None) -> Intake:
         raise IntakeError(["intake: must be a JSON object"])
     if data.get("format") not in (None, FORMAT) and isinstance(data.get("format"), str):
         raise IntakeError([f"format: must be '{FORMAT}'; got {data.get('format')!r}"])
+    over = list(_over_caps(data, ""))
+    if over:  # before validating: 40,000 diagnoses must not be checked one by one first
+        raise IntakeError(over)
     try:
         intake = Intake.model_validate(data)
     except ValidationError as exc:
-        raise IntakeError(_pydantic_problems(exc)) from None
+        raise IntakeError(problems_from(exc)) from None
     problems = _semantic_problems(intake, today)
     if problems:
         raise IntakeError(problems)
@@ -399,35 +365,11 @@ def parse(data: Any, today: date | None = None) -> Intake:
 
 
 def loads(text: str | bytes, today: date | None = None) -> Intake:
-    """Parse intake JSON text. Refuses more than 1 MiB before decoding it."""
-    size = len(text.encode("utf-8") if isinstance(text, str) else text)
-    if size > MAX_FILE_BYTES:
-        raise IntakeError(
-            [f"intake: the file is {size / MAX_FILE_BYTES:.1f} MiB; the limit is 1 MiB"]
-        )
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IntakeError(
-            [
-                f"intake: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                "the file may be cut short"
-            ]
-        ) from None
-    except UnicodeDecodeError:
-        raise IntakeError(["intake: the file is not UTF-8 text"]) from None
-    return parse(data, today=today)
+    """Parse intake JSON text. Refuses more than 1 MiB before decoding it, and duplicate
+    keys, deep nesting and overlong numbers naming the field (see :mod:`intake_json`)."""
+    return parse(intake_json.decode(text), today=today)
 
 
 def load(path: str | Path, today: date | None = None) -> Intake:
-    """Read and validate an intake file."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise IntakeError([f"intake: cannot read {p}: {exc.strerror}"]) from None
-    if size > MAX_FILE_BYTES:
-        raise IntakeError(
-            [f"intake: {p.name} is {size / MAX_FILE_BYTES:.1f} MiB; the limit is 1 MiB"]
-        )
-    return loads(p.read_bytes(), today=today)
+    """Read and validate an intake file (a regular file of at most 1 MiB)."""
+    return loads(intake_json.read_file(path), today=today)

@@ -64,15 +64,20 @@ def notices(intake: Intake) -> list[Notice]:
             )
         )
     for i, a in enumerate(intake.assessments):
-        if instruments.get(a.instrument) is None:
+        message = instrument_notice(a.instrument)
+        if message:
             out.append(
-                Notice(
-                    path=f"assessments[{i}].instrument",
-                    kind="instrument",
-                    message=f"{a.instrument} is not in the instrument registry: it is kept and "
-                    "shown, but cannot serve as a validated baseline until its range is known.",
-                )
+                Notice(path=f"assessments[{i}].instrument", kind="instrument", message=message)
             )
+    if intake.clinician is None:
+        out.append(
+            Notice(
+                path="clinician",
+                kind="data",
+                message="No clinician is recorded: the plan's header needs the clinician's "
+                "name before it can be submitted.",
+            )
+        )
     for path, text in intake.free_text():
         if INSTRUCTION_LIKE.search(text):
             out.append(
@@ -85,3 +90,21 @@ def notices(intake: Intake) -> list[Notice]:
                 )
             )
     return out
+
+
+def instrument_notice(name: str) -> str | None:
+    """What to tell the clinician about an instrument name the registry does not match
+    (``None`` for a name it knows)."""
+    found = instruments.lookup(name)
+    if found.kind == "ambiguous":
+        return (
+            f"{name}: ambiguous instrument name ({found.reason}); kept as an unvalidated "
+            "measure, with no range check, and not used as a validated baseline."
+        )
+    if found.kind == "unknown":
+        return (
+            f"{name}: unknown instrument; kept as an unvalidated measure, shown as written, "
+            "with no range check, and not used as a validated baseline until the registry "
+            "knows its range."
+        )
+    return None
