@@ -108,6 +108,14 @@ def _substance_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
 
 
+def abstinent_use(facts: CaseFacts, measure: str) -> bool:
+    """True when ``measure`` counts use of a substance the case records as abstinent (a figure
+    from before the abstinence: history, not a current baseline)."""
+    return not _NOT_USE.search(measure) and any(
+        _substance_pattern(s.substance).search(measure) for s in facts.abstinent_substances
+    )
+
+
 def _is_reduction(o: Objective) -> bool:
     t = o.target
     upper = t.high if t is not None and t.high is not None else (t.value if t else None)

@@ -16,7 +16,12 @@ from assistant.facts.model import BaselineFact, MeasureFact
 from assistant.plan import Objective, TreatmentPlan
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
-from assistant.validation.rules_consistency import day, objective_text, words_pattern
+from assistant.validation.rules_consistency import (
+    abstinent_use,
+    day,
+    objective_text,
+    words_pattern,
+)
 
 
 def monitored_texts(plan: TreatmentPlan) -> list[str]:
@@ -163,13 +168,16 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
 
     Bad: intake records 3-5 panic attacks a week; the objective reads 'from [baseline: record in week 1]'.
     Good: 'Cut panic attacks from 3-5 a week to 1 or fewer within 12 weeks, on the panic log.'
+
+    A figure from before a change (before detox, or use of a substance now abstinent) is
+    history, not a current baseline, and is not required.
     """
     facts = ctx.facts
     if facts is None:
         return
     monitored = monitored_texts(ctx.plan)
     for b in facts.baselines:
-        if not b.current:
+        if not b.current or abstinent_use(facts, b.measure):
             continue
         figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
