@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import string
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 SHINGLE = 5
 MIN_WORDS = 8
 NEAR = 0.8  # Jaccard similarity of shingle sets from which a note counts as near-identical
 _MAX_POSTING = 500  # wording shared by more notes than this is boilerplate, not a copy
-_PUNCT = string.punctuation + "“”‘’–—"
 
 
 @dataclass(frozen=True)
@@ -42,63 +41,68 @@ class Copy:
     span: str
 
 
-def _words(text: str) -> tuple[list[str], list[str]]:
-    """(original words, normalised words) of equal length."""
-    raw = [w for w in re.split(r"\s+", text.strip()) if w.strip(_PUNCT)]
-    return raw, [w.strip(_PUNCT).lower() for w in raw]
+_TOKEN = re.compile(r"\w+(?:['’%-]\w+)*%?")
 
 
-def _shingles(words: list[str]) -> set[int]:
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
-        return {hash(tuple(words))}
-    return {hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+        return {tuple(words)}
+    return set(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
-def _span(a_raw: list[str], a: list[str], b: list[str]) -> str:
+def _span(text: str, a: list[str], b: list[str]) -> str:
+    """The longest run of words ``a`` shares with ``b``, quoted from the original ``text``."""
     m = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return " ".join(a_raw[m.a : m.a + m.size])
+    spans = [t.span() for t in _TOKEN.finditer(text.lower())]
+    if m.size == 0:
+        return ""
+    return text[spans[m.a][0] : spans[m.a + m.size - 1][1]]
 
 
 def find_copies(notes: Sequence[NoteRef], near: float = NEAR) -> list[Copy]:
     """Each note that repeats an earlier one, with the most similar earlier note."""
     order = sorted(range(len(notes)), key=lambda i: notes[i].date)
-    words: dict[int, tuple[list[str], list[str]]] = {}
-    sets: dict[int, set[int]] = {}
-    index: defaultdict[int, list[int]] = defaultdict(list)
+    words: dict[int, list[str]] = {}
+    sizes: dict[int, int] = {}
+    index: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
     out: list[Copy] = []
     for i in order:
         note = notes[i]
-        raw, norm = words[i] = _words(note.text)
+        norm = words[i] = _words(note.text)
         if len(norm) < MIN_WORDS:
             continue
-        mine = sets[i] = _shingles(norm)
-        shared: Counter[int] = Counter()
-        for s in mine:
-            posting = index[s]
-            if len(posting) <= _MAX_POSTING:
-                shared.update(posting)
+        mine = _shingles(norm)
+        sizes[i] = len(mine)
+        postings = [index[s] for s in mine]
+        shared = Counter(chain.from_iterable(p for p in postings if len(p) <= _MAX_POSTING))
         best: tuple[float, int] | None = None
+        floor = near * len(mine)
         for j, inter in shared.items():
-            other = notes[j]
-            if other.date > note.date or not _comparable(note, other):
+            if inter < floor:
                 continue
-            sim = inter / (len(mine) + len(sets[j]) - inter)
+            other = notes[j]
+            if not _comparable(note, other):
+                continue
+            sim = inter / (len(mine) + sizes[j] - inter)
             if sim >= near and (best is None or sim > best[0]):
                 best = (sim, j)
         if best is not None:
             sim, j = best
-            other_norm = words[j][1]
             out.append(
                 Copy(
                     note=note,
                     earlier=notes[j],
                     similarity=round(sim, 3),
-                    identical=norm == other_norm,
-                    span=_span(raw, norm, other_norm),
+                    identical=norm == words[j],
+                    span=_span(note.text, norm, words[j]),
                 )
             )
-        for s in mine:
-            index[s].append(i)
+        for p in postings:
+            p.append(i)
     return out
 
 
