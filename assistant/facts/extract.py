@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 
 from assistant import instruments
+from assistant.facts.circumstances import (
+    legal_from_text,
+    level_of_care_hours,
+    occupation_from_text,
+    perinatal_from_diagnoses,
+)
 from assistant.facts.model import (
     BaselineFact,
     CaseFacts,
@@ -24,10 +30,17 @@ from assistant.facts.model import (
     SafetyStepFact,
     SubstanceFact,
 )
+from assistant.facts.preferences import preferences
+from assistant.facts.text import add_text_facts, substances_from_diagnoses
 from assistant.intake import Intake
 
 _WINDOW = re.compile(r"\b(per|a|each|every|in the|over the|during the|past|last)\b", re.I)
-_EARLIER = re.compile(r"\b(before|prior to|until|preceding)\b", re.I)
+_EARLIER = re.compile(
+    r"\b(?:before|prior to|until|preceding|leading up to)\s+(?:the\s+|her\s+|his\s+|their\s+)?"
+    r"(?:detox\w*|admission|treatment|jail|arrest|release|hospital\w*|discharge|program\w*|"
+    r"rehab\w*|surgery|birth|pregnancy|quitting|stopping|abstinence|sobriety)\b",
+    re.I,
+)
 
 
 def extract(intake: Intake) -> CaseFacts:
@@ -47,7 +60,55 @@ def extract(intake: Intake) -> CaseFacts:
     ctx = getattr(intake, "context", None)
     if ctx is not None:
         _from_context(ctx, facts)
+    substances_from_diagnoses(intake, facts)
+    perinatal_from_diagnoses(intake, facts)
+    level_of_care_hours(intake, facts)
+    legal_from_text(intake, facts)
+    occupation_from_text(intake, facts)
+    preferences(intake.preferences, intake.notes, facts)
+    add_text_facts(intake, facts)
+    _goal_baselines(facts)
     return facts
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "to",
+    "of",
+    "on",
+    "in",
+    "at",
+    "my",
+    "and",
+    "or",
+    "for",
+    "with",
+    "without",
+    "again",
+    "get",
+    "back",
+    "go",
+    "be",
+    "per",
+    "time",
+    "times",
+}
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 3}
+
+
+def _goal_baselines(facts: CaseFacts) -> None:
+    """Link a client goal to the current behavioural baseline that measures it."""
+    for goal in facts.client_goals:
+        words = _stems(goal.text)
+        for b in facts.baselines:
+            if b.current and words & _stems(b.measure):
+                goal.baseline = f"{b.measure}: {b.value} {b.unit}".strip()
+                break
 
 
 def _measures(intake: Intake) -> list[MeasureFact]:
@@ -85,11 +146,16 @@ def _baselines(intake: Intake) -> list[BaselineFact]:
                 high=high,
                 unit=unit,
                 window=unit if _WINDOW.search(unit) else None,
-                current=not _EARLIER.search(f"{b.measure} {unit}"),
+                current=not (_EARLIER.search(f"{b.measure} {unit}") or _before(unit)),
                 measured_by=b.source or "",
             )
         )
     return out
+
+
+def _before(unit: str) -> bool:
+    """A unit such as 'in the 30 days before ...' dates the figure to an earlier period."""
+    return bool(re.search(r"\b(?:before|prior to|preceding)\b", unit, re.I))
 
 
 def _level_of_care(intake: Intake) -> LevelOfCareFact:

@@ -199,6 +199,34 @@ class ClientGoalFact(Fact):
 
 # ---------------------------------------------------------------- the whole case
 
+_KINDS: dict[type[Fact], str] = {
+    MeasureFact: "measure",
+    BaselineFact: "baseline",
+    LevelOfCareFact: "level_of_care",
+    SubstanceFact: "substance",
+    LegalFact: "legal",
+    OccupationFact: "occupation",
+    MedicationFact: "medication",
+    SafetyStepFact: "safety_step",
+    RiskToOthersFact: "risk_to_others",
+    PreferenceFact: "preference",
+    CaregiverFact: "caregiver",
+    PopulationFact: "population",
+    RuledOutFact: "ruled_out",
+    ClientGoalFact: "client_goal",
+}
+
+
+def fact_kind(fact: Fact) -> str:
+    """The kind of a fact as written in labelled files and shown to clinicians ('measure',
+    'substance', 'preference', ...)."""
+    return _KINDS.get(type(fact), "fact")
+
+
+def fact_class(kind: str) -> type[Fact] | None:
+    """The fact class for a kind name (the inverse of :func:`fact_kind`)."""
+    return next((cls for cls, name in _KINDS.items() if name == kind), None)
+
 
 class CaseFacts(_Model):
     """Everything the drafter, the validator and the app need to know about the case."""

@@ -1,0 +1,300 @@
+"""The clinical NLP pipeline that reads free text for case facts (medspaCy, offline).
+
+Built once, lazily, from ``spacy.blank("en")``: spaCy's rule-based sentence splitter,
+medspaCy's ``TargetMatcher`` with the concept rules below, and ``ConText`` (its packaged
+rules plus a few of ours) to tell a current, affirmed mention from a negated ("no
+purging"), historical ("stopped in 2020"), hypothetical ("if she uses again") or
+family-member one. Nothing is downloaded: the rules ship with medspaCy and this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+_LOCK = threading.Lock()
+_NLP: Any = None
+
+# Concept rules: (label, literal phrase or token pattern). Labels name what a fact reader
+# looks for; the reader decides what a mention means.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "WITHDRAWAL_SIGN": (
+        "morning tremor",
+        "tremor",
+        "morning shakes",
+        "the shakes",
+        "shakes",
+        "withdrawal seizures",
+        "withdrawal seizure",
+        "seizures",
+        "delirium tremens",
+        "DTs",
+        "withdrawal symptoms",
+        "withdrawal",
+    ),
+    "IMPAIRED_DRIVING": (
+        "DUI",
+        "DWI",
+        "drink-driving",
+        "drink driving",
+        "drunk driving",
+        "driving under the influence",
+        "drives after drinking",
+        "drove after drinking",
+        "driving after drinking",
+        "drives while intoxicated",
+        "driving while intoxicated",
+    ),
+    "VIOLENCE": (
+        "physical fights",
+        "physical fight",
+        "hit his partner",
+        "hit her partner",
+        "hit their partner",
+        "hit his wife",
+        "hit her husband",
+        "punched",
+        "domestic violence",
+        "violent toward",
+        "violent towards",
+        "threatened to hurt",
+        "threatened to kill",
+    ),
+    "SAFETY_PLAN": ("safety plan",),
+    "MEANS": (
+        "locked away all medications",
+        "medications locked",
+        "medication locked",
+        "locked away",
+        "sharps reduced",
+        "store it with",
+        "stored with",
+        "firearm removed",
+        "firearms removed",
+        "gun removed",
+    ),
+    "NALOXONE": ("naloxone kit",),
+    "CRISIS": ("crisis numbers given", "crisis numbers", "crisis line", "crisis contacts"),
+    "RULED": (
+        "purging",
+        "vomiting",
+        "self-induced vomiting",
+        "laxative use",
+        "laxatives",
+        "compensatory exercise",
+        "panic attacks",
+        "psychotic features",
+        "psychotic symptoms",
+        "withdrawal seizures",
+        "suicide attempts",
+        "past attempts",
+        "access to firearms",
+        "firearms",
+        "firearm",
+        "thoughts of harming the baby",
+    ),
+    "PERINATAL": ("postpartum", "post-partum", "pregnant", "pregnancy", "perinatal", "antenatal"),
+    "ABSTINENT": ("abstinent", "sober", "clean since", "has not used", "has not had a drink"),
+    "LEGAL": (
+        "drug court",
+        "court-mandated",
+        "court mandated",
+        "mandated",
+        "court",
+        "probation officer",
+        "probation",
+        "parole",
+        "judge",
+    ),
+    "MEDICATION": (
+        "sertraline",
+        "fluoxetine",
+        "citalopram",
+        "escitalopram",
+        "paroxetine",
+        "venlafaxine",
+        "duloxetine",
+        "bupropion",
+        "mirtazapine",
+        "trazodone",
+        "vortioxetine",
+        "lamotrigine",
+        "lithium",
+        "valproate",
+        "quetiapine",
+        "aripiprazole",
+        "olanzapine",
+        "risperidone",
+        "methylphenidate",
+        "lisdexamfetamine",
+        "atomoxetine",
+        "guanfacine",
+        "buprenorphine-naloxone",
+        "buprenorphine",
+        "methadone",
+        "naltrexone",
+        "acamprosate",
+        "disulfiram",
+        "prazosin",
+        "propranolol",
+        "zopiclone",
+        "zolpidem",
+        "lorazepam",
+        "diazepam",
+        "clonazepam",
+        "hydroxyzine",
+        "gabapentin",
+        "pregabalin",
+        "melatonin",
+        "metformin",
+        "ramipril",
+        "amlodipine",
+        "atorvastatin",
+        "levothyroxine",
+    ),
+}
+
+# ConText modifiers of our own, added to medspaCy's packaged English rules.
+_EXTRA_MODIFIERS: tuple[tuple[str, str, str], ...] = (
+    # (literal, category, direction)
+    (";", "TERMINATE", "TERMINATE"),
+    ("reports no", "NEGATED_EXISTENCE", "FORWARD"),
+    ("no past", "NEGATED_EXISTENCE", "FORWARD"),
+    ("no lifetime", "NEGATED_EXISTENCE", "FORWARD"),
+    ("not asked", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("ruled out", "NEGATED_EXISTENCE", "BIDIRECTIONAL"),
+    ("stopped", "HISTORICAL", "BIDIRECTIONAL"),
+    ("discontinued", "HISTORICAL", "BIDIRECTIONAL"),
+    ("before detox", "HISTORICAL", "BIDIRECTIONAL"),
+    ("as a teenager", "HISTORICAL", "BACKWARD"),
+    ("if she uses again", "HYPOTHETICAL", "BACKWARD"),
+    ("if he uses again", "HYPOTHETICAL", "BACKWARD"),
+    ("if they use again", "HYPOTHETICAL", "BACKWARD"),
+    ("to be considered", "HYPOTHETICAL", "BACKWARD"),
+    ("to be reviewed", "HYPOTHETICAL", "BACKWARD"),
+    ("to assess for", "HYPOTHETICAL", "FORWARD"),
+)
+
+_PAST_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b|\((?:19|20)\d\d\)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One concept mention in one field's text, with what ConText said about it."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sent_start: int
+    negated: bool
+    historical: bool
+    hypothetical: bool
+    family: bool
+
+    @property
+    def current(self) -> bool:
+        """Affirmed, present, about the client (not negated, past, hypothetical or family)."""
+        return not (self.negated or self.historical or self.hypothetical or self.family)
+
+
+def _quiet() -> None:
+    for name in ("medspacy", "PyRuSH", "spacy", "quickumls"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        from loguru import logger as loguru_logger  # PyRuSH logs through loguru
+
+        loguru_logger.disable("PyRuSH")
+    except ImportError:  # pragma: no cover - loguru comes with PyRuSH
+        pass
+
+
+def _build() -> Any:
+    _quiet()
+    import spacy
+    from medspacy.context import ConText, ConTextRule
+    from medspacy.target_matcher import TargetMatcher, TargetRule
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    matcher: TargetMatcher = nlp.add_pipe("medspacy_target_matcher")
+    matcher.add(
+        [TargetRule(phrase, label) for label, phrases in _PHRASES.items() for phrase in phrases]
+    )
+    context: ConText = nlp.add_pipe("medspacy_context")
+    context.add(
+        [
+            ConTextRule(literal, category, direction=direction)
+            for literal, category, direction in _EXTRA_MODIFIERS
+        ]
+    )
+    return nlp
+
+
+def pipeline() -> Any:
+    """The shared pipeline, built on first use (about a second) and kept for the process."""
+    global _NLP
+    if _NLP is None:
+        with _LOCK:
+            if _NLP is None:
+                _NLP = _build()
+    return _NLP
+
+
+def _prefilter() -> re.Pattern[str]:
+    words = sorted({w.lower() for phrases in _PHRASES.values() for w in phrases}, key=len)
+    return re.compile("|".join(re.escape(w) for w in reversed(words)), re.I)
+
+
+_ANY_CONCEPT = _prefilter()
+
+
+def read(texts: dict[str, str], *, year: int | None = None) -> dict[str, list[Mention]]:
+    """Concept mentions in each text (keyed by intake path). Texts that name no concept are
+    not parsed at all, which keeps a warm read to a few milliseconds.
+
+    ``year`` is the intake year: a mention in a sentence dated to an earlier year ("in
+    2019", "(2016)") counts as historical."""
+    keys = [k for k, t in texts.items() if t and _ANY_CONCEPT.search(t)]
+    out: dict[str, list[Mention]] = {k: [] for k in texts}
+    if not keys:
+        return out
+    nlp_ = pipeline()
+    with warnings.catch_warnings():
+        # medspaCy runs an empty matcher for rule types we do not use (spaCy warning W036)
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        docs = list(nlp_.pipe([texts[k] for k in keys]))
+    for key, doc in zip(keys, docs, strict=True):
+        out[key] = [_mention(ent, year) for ent in doc.ents]
+    return out
+
+
+def mentions(text: str, *, year: int | None = None) -> list[Mention]:
+    """Concept mentions in one text (see :func:`read`)."""
+    return read({"text": text}, year=year)["text"]
+
+
+def _mention(ent: Any, year: int | None) -> Mention:
+    sent = ent.sent
+    historical = bool(ent._.is_historical)
+    if year is not None and not historical:
+        for m in _PAST_YEAR.finditer(sent.text):
+            if int(re.sub(r"\D", "", m.group(0))[:4]) < year:
+                historical = True
+    return Mention(
+        label=ent.label_,
+        start=ent.start_char,
+        end=ent.end_char,
+        text=ent.text,
+        sentence=sent.text,
+        sent_start=sent.start_char,
+        negated=bool(ent._.is_negated),
+        historical=historical,
+        hypothetical=bool(ent._.is_hypothetical),
+        family=bool(ent._.is_family),
+    )
