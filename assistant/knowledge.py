@@ -17,8 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import KnowledgeError
+from assistant.resources import authored_dir
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+KNOWLEDGE_DIR = authored_dir("knowledge")
 
 Stage = Literal["safety", "skills", "application", "outcome"]
 TargetKind = Literal[
@@ -203,6 +204,127 @@ class ExamplePlan(_Strict):
     sources: list[Source] = Field(min_length=1)
 
 
+
+# ---------------------------------------------------------------- drafting rules
+
+
+class LevelOfCare(_Strict):
+    """The dose a level of care sets: days a week, hours, programme length, wording."""
+
+    label: str
+    days_per_week: int = Field(ge=1, le=7)
+    hours_per_day: float | None = None
+    programme_weeks: int | None = Field(default=None, ge=1, le=52)
+    session_minutes: int = Field(ge=10, le=480)
+    frequency: str
+    step_down: str = ""
+    note: str = ""
+
+    @property
+    def intensive(self) -> bool:
+        return self.days_per_week > 1
+
+
+class MonitoringRule(_Strict):
+    default_cadence: str
+    screening_cadence: str
+    text: str
+
+
+class ComposedObjectiveRule(_Strict):
+    decrease: str
+    increase: str
+    maintain_zero: str
+    target_placeholder: str
+    weeks: int = Field(ge=1, le=104)
+    increase_words: list[str]
+    decrease_words: list[str]
+
+
+class AbstinenceRule(_Strict):
+    presentations: dict[str, str]
+    use_words: list[str]
+    maintenance: str
+    maintenance_metric: str
+    source: str
+
+
+class InterventionText(_Strict):
+    modality: str
+    technique: str
+    frequency: str
+
+
+class WithdrawalRule(_Strict):
+    objective: str
+    objective_metric: str
+    safety_action: str
+    intervention: InterventionText
+
+
+class MedicationRule(_Strict):
+    intervention: InterventionText
+
+
+class CaregiverRule(_Strict):
+    sequencing: str
+    missing: str
+
+
+class MandateRule(_Strict):
+    sequencing: str
+    release: str
+    release_unknown: str
+
+
+class RiskToOthersRule(_Strict):
+    objective: str
+    metric: str
+    action: str
+
+
+class TraumaAlternatives(_Strict):
+    therapies: list[str] = Field(min_length=2)
+    reason: dict[str, str]
+    text: str
+
+
+class DraftingRules(_Strict):
+    """Rules the drafter applies over the case facts (``knowledge/rules/*.yaml``)."""
+
+    id: str
+    version: int = Field(ge=1)
+    kind: Literal["rules"] = "rules"
+    levels_of_care: dict[str, LevelOfCare]
+    monitoring: MonitoringRule
+    composed_objective: ComposedObjectiveRule
+    abstinence: AbstinenceRule
+    withdrawal: WithdrawalRule
+    medication: MedicationRule
+    caregivers: CaregiverRule
+    mandate: MandateRule
+    safety_steps: dict[str, str]
+    risk_to_others: dict[str, RiskToOthersRule]
+    trauma_alternatives: TraumaAlternatives
+    work_words: list[str]
+    student_swaps: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> DraftingRules:
+        for key in ("outpatient", "intensive_outpatient", "partial_hospitalization"):
+            if key not in self.levels_of_care:
+                raise ValueError(f"levels_of_care has no entry for {key}")
+        for key in ("safety_plan", "means_restriction", "naloxone", "other"):
+            if key not in self.safety_steps:
+                raise ValueError(f"safety_steps has no wording for {key}")
+        if "other" not in self.risk_to_others:
+            raise ValueError("risk_to_others has no wording for other")
+        return self
+
+    def level(self, setting: str) -> LevelOfCare:
+        return self.levels_of_care.get(setting) or self.levels_of_care["outpatient"]
+
+
 Record = Presentation | Module | ExamplePlan
 
 
@@ -213,6 +335,9 @@ class KnowledgeBase(BaseModel):
     modules: dict[str, Module]
     examples: dict[str, ExamplePlan]
     content_hash: str
+    rules: DraftingRules | None = Field(
+        default=None, description="Drafting rules over the case facts (knowledge/rules/)."
+    )
 
     def records(self) -> Iterator[Record]:
         yield from self.presentations.values()
@@ -272,6 +397,22 @@ def _parse(path: Path) -> Record:
         raise KnowledgeError(f"{path.name}: {where}: {first['msg']}") from exc
 
 
+RULES_FOLDER = "rules"
+
+
+def _parse_rules(path: Path) -> DraftingRules:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML ({exc})") from exc
+    try:
+        return DraftingRules.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise KnowledgeError(f"{path.name}: {where}: {first['msg']}") from exc
+
+
 def load(directory: Path | None = None) -> KnowledgeBase:
     """Load and cross-check every YAML file under ``directory`` (default ``knowledge/``)."""
     directory = directory or KNOWLEDGE_DIR
@@ -283,9 +424,15 @@ def load(directory: Path | None = None) -> KnowledgeBase:
     modules: dict[str, Module] = {}
     examples: dict[str, ExamplePlan] = {}
     seen: dict[str, Path] = {}
+    rules: DraftingRules | None = None
     for path in files:
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(path.read_bytes())
+        if path.parent.name == RULES_FOLDER:
+            if rules is not None:
+                raise KnowledgeError(f"{path.name}: only one drafting-rules file is allowed")
+            rules = _parse_rules(path)
+            continue
         rec = _parse(path)
         if rec.id in seen:
             raise KnowledgeError(
@@ -308,6 +455,7 @@ def load(directory: Path | None = None) -> KnowledgeBase:
         modules=modules,
         examples=examples,
         content_hash=digest.hexdigest(),
+        rules=rules,
     )
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import ConfigError
+from assistant.resources import authored_dir
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = authored_dir("prompts")
 
 
 @dataclass(frozen=True)
