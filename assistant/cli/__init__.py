@@ -35,6 +35,7 @@ def _register() -> None:
     for module in (intake, validation, retrieval, drafting, store):
         module.register(app)
     importlib.import_module("assistant.cli.progress").register(app)
+    importlib.import_module("assistant.cli.facts").register(app)
     _registered = True
 
 
