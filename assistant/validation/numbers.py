@@ -4,13 +4,14 @@ A number is traceable when it appears in the intake (scores, baselines, dates, i
 text), in the instrument registry for an instrument the plan or intake uses, or in a
 knowledge record the plan cites (plus the safety-planning module), or when it is a percent
 reduction of such a baseline by such a percent (rounded down or up). Dates, ICD-10 codes,
-instrument names with digits (PHQ-9) and item ids are not numbers for this purpose.
+instrument names with digits (PHQ-9), item ids and identifying numbers (phone, fax, record
+numbers) are not numbers for this purpose; numbers written as words are (see
+:mod:`assistant.text`, where the one definition of a figure lives).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -18,27 +19,18 @@ from assistant import instruments
 from assistant.errors import KnowledgeError
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase
-from assistant.plan import PLACEHOLDER, TreatmentPlan
+from assistant.plan import TreatmentPlan
+from assistant.text import PERCENT as _PERCENT
+from assistant.text import figures
 from assistant.validation.smart import instrument_pattern
 
 ALWAYS_CITED = ("safety-planning",)
 
-_ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_ICD = re.compile(r"\b[A-TV-Z]\d[0-9AB](?:\.[0-9A-Z]{1,4})?\b")
-_ITEM_ID = re.compile(r"\b[a-z][\w]*(?:[.-][\w]+)*[.-]\d[\w.-]*\b", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
-_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent)", re.IGNORECASE)
 
-
-@lru_cache(maxsize=8192)
 def numbers_in(text: str) -> frozenset[float]:
-    """Every figure a reader would see in ``text``, ignoring dates, codes, ids and names."""
-    t = PLACEHOLDER.sub(" ", text)
-    t = _ISO.sub(" ", t)
-    t = instrument_pattern().sub(" ", t)
-    t = _ICD.sub(" ", t)
-    t = _ITEM_ID.sub(" ", t)
-    return frozenset(float(n) for n in _NUMBER.findall(t))
+    """Every figure a reader would see in ``text`` (digits and number words), ignoring
+    dates, codes, ids, identifying numbers and names: :func:`assistant.text.figures`."""
+    return figures(text)
 
 
 _RECORD_CACHE: dict[tuple[str, str], tuple[frozenset[float], frozenset[float]]] = {}
