@@ -4,8 +4,9 @@
 - an active objective no session has worked on for ``untouched_weeks`` weeks;
 - an intervention named in a note that the plan does not contain;
 - a note copied forward from an earlier one (see :mod:`assistant.progress.copies`);
-- a note that says the client is progressing while every objective measured with a cited
-  reliable-change figure shows no reliable change or deterioration at that date.
+- a note that says the client is progressing while the measures show no reliable change or
+  deterioration at that date: every objective the note cites (or, when it cites none, every
+  objective measured with a cited reliable-change figure) shows no improvement.
 """
 
 from __future__ import annotations
@@ -158,11 +159,13 @@ def narrative_contradictions(
         phrase = claims_progress(s.note)
         if phrase is None:
             continue
-        ids = [k for k in s.objectives if k in objectives] or list(objectives)
+        cited = [k for k in s.objectives if k in objectives]
         readings = [
             assess_objective(objectives[k], goals[k], by_obj[k], plan.header.created, s.date)
-            for k in ids
+            for k in cited or objectives
         ]
+        if cited and any(r.suggested_status in ("met", "improving") for r in readings):
+            continue  # the claim may be about any objective the note names
         judged = [r for r in readings if r.reliable_change != "unknown"]
         if not judged or any(r.reliable_change == "improved" or r.target_met for r in judged):
             continue
