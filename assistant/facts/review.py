@@ -2,7 +2,8 @@
 
 - :func:`accept_model_facts` keeps a fact a language model proposes only when its quote is
   found verbatim (after whitespace normalisation) in the intake field it names.
-- :func:`confirm` applies a clinician's confirmation or correction to one fact.
+- :func:`confirm` applies a clinician's confirmation or correction to one fact, and
+  :func:`remove` takes out a fact the clinician says is wrong.
 - :func:`describe` gives a one-line, plain-language account of a fact and where it came from.
 """
 
@@ -142,6 +143,26 @@ def confirm(facts: CaseFacts, fact_id: str, **changes: Any) -> CaseFacts:
             setattr(out, name, new)
         else:
             holder[index] = new
+        return out
+    raise FactError(f"{fact_id}: no such fact in this case")
+
+
+def remove(facts: CaseFacts, fact_id: str) -> CaseFacts:
+    """A copy of ``facts`` without ``fact_id`` (a fact the clinician says is wrong). The
+    level of care cannot be removed, only corrected; population and legal facts become
+    absent."""
+    out = facts.model_copy(deep=True)
+    for name, index in _slots(out):
+        holder = getattr(out, name)
+        fact: Fact = holder[index] if index is not None else holder
+        if fact.id != fact_id:
+            continue
+        if index is not None:
+            del holder[index]
+        elif name == "level_of_care":
+            raise FactError(f"{fact_id}: the level of care can be corrected but not removed")
+        else:
+            setattr(out, name, None)
         return out
     raise FactError(f"{fact_id}: no such fact in this case")
 

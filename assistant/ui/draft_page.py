@@ -17,7 +17,7 @@ from assistant import instruments
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.store import review, workflow
-from assistant.ui import common, items
+from assistant.ui import common, facts_page, items
 from assistant.validation import profiles, validate
 
 EDITABLE = ("draft", "returned")
@@ -30,6 +30,7 @@ SECTIONS = (
 
 def _drafting(intake: Any) -> None:
     settings = get_settings()
+    facts_page.section(intake)
     box: Any
     if "plan" in st.session_state:
         box = st.expander("Draft a new plan from the current intake (replaces the one below)")
@@ -79,6 +80,7 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
             st.error(str(exc)[:1].upper() + str(exc)[1:])
             return
         status.update(label="Draft ready", state="complete", expanded=False)
+    facts_page.attach(result.plan, intake)
     common.set_plan(result.plan, None, None, dirty=True)
     st.session_state["plan_intake"] = intake
     st.session_state["plan_notices"] = result.notices
