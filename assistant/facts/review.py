@@ -20,6 +20,15 @@ from assistant.intake import Intake
 
 _STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 _RESERVED = {"id", "source", "evidence", "confirmed"}
+# Fields a fact may quote: the clinical text, never the client's or clinician's identity.
+_QUOTABLE = re.compile(
+    r"^(?:notes|risk\.notes|treatment_history|medications|preferences\[\d+\]|"
+    r"client_goals\[\d+\]|strengths\[\d+\]|diagnoses\[\d+\]\.label|"
+    r"presenting_problems\[\d+\]\.(?:summary|duration|client_words|"
+    r"(?:symptoms|functional_impact)\[\d+\])|"
+    r"context\.(?:occupation|caregivers|legal\.(?:referred_by|release_scope)|"
+    r"(?:safety_steps_taken|risk_to_others)\[\d+\]))$"
+)
 
 
 class FactError(AssistantError):
@@ -76,6 +85,9 @@ def accept_model_facts(
         path, quote = item.get("path"), item.get("quote")
         if not isinstance(path, str) or not isinstance(quote, str) or not quote.strip():
             dropped.append(f"{label}: it gives no intake field and quote; dropped")
+            continue
+        if not _QUOTABLE.match(path):
+            dropped.append(f"{label}: {path} is not a field a case fact may quote; dropped")
             continue
         text = field_text(intake, path)
         if text is None:
