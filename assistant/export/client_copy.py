@@ -1,7 +1,10 @@
 """A plain-language copy of the plan for the client: our goals and what we will do together.
 
-No diagnosis codes, questionnaire names or clinical terms; short sentences, aimed at about
-a grade 8 reading level (``reading_grade`` measures it with textstat's Flesch-Kincaid grade).
+No diagnosis codes, questionnaire names or clinical terms (the list of terms and their
+plain replacements is data: ``plain_words.yaml``); the client is 'you', and the plan's
+pronouns for them come from the header (as recorded at intake). Short sentences, aimed at
+about a grade 8 reading level (``reading_grade`` measures it with textstat's
+Flesch-Kincaid grade).
 """
 
 from __future__ import annotations
@@ -10,118 +13,75 @@ import re
 
 import textstat
 
+from assistant import instruments
+from assistant.export import plain_words
+from assistant.export.plain_words import plain
 from assistant.plan import Objective, TreatmentPlan
 from assistant.store.review import active
 
-# modality or technique words -> what we will do, in plain words (first match wins)
+__all__ = ["activities", "plain", "reading_grade", "text", "write"]
+
+# modality or technique words -> what we will do, in plain words (first match wins). Each
+# phrase names only what its keywords name, so a plan never borrows another presentation's
+# words (no "cravings" in an anxiety plan's relapse-prevention work).
 _ACTIVITIES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (
-        ("safety plan", "stanley"),
-        "make a safety plan together, so you know what to do on a hard day",
-    ),
-    (
-        ("stimulus control", "sleep hygiene", "cbt-i", "insomnia"),
-        "build habits that help you fall asleep and stay asleep",
-    ),
-    (
-        ("behavioural activation", "behavioral activation", "activity scheduling"),
-        "plan small, doable activities that bring back energy and fun",
-    ),
-    (
-        ("prolonged exposure", "cognitive processing", "cpt", "emdr", "trauma"),
-        "work through hard memories step by step, at a pace that feels safe",
-    ),
-    (
-        ("exposure", "worry time", "behavioural experiment", "behavioral experiment"),
-        "face worries and fears in small steps, so they lose their grip",
-    ),
+    (("review the safety plan", "existing safety plan", "safety plan written at intake"),
+     "go over your safety plan together and keep it up to date"),
+    (("safety plan", "stanley"), "make a safety plan together, so you know what to do on a hard day"),
+    (("lethal-means", "lethal means", "means restriction"),
+     "agree simple steps that make your home safer on a hard day"),
+    (("medical referral", "medical review", "withdrawal"),
+     "arrange a check-up with a doctor before any big change"),
+    (("medication", "prescriber", "moud", "buprenorphine", "methadone", "naltrexone"),
+     "keep in touch with the doctor who prescribes your medicine"),
+    (("mutual-support", "mutual support", "smart recovery", "peer support", "peer recovery"),
+     "find a support group that suits you"),
+    (("stimulus control", "sleep hygiene", "cbt-i", "insomnia"),
+     "build habits that help you fall asleep and stay asleep"),
+    (("behavioural activation", "behavioral activation", "activity scheduling"),
+     "plan small, doable activities that bring back energy and fun"),
+    (("prolonged exposure", "cognitive processing", "cpt", "emdr", "trauma", "imaginal"),
+     "work through hard memories step by step, at a pace that feels safe"),
+    (("alcohol", "drinking", "substance", "opioid", "cannabis", "drug use", "craving"),
+     "plan how to handle cravings and risky moments"),
+    (("exposure", "worry time", "behavioural experiment", "behavioral experiment"),
+     "face worries and fears in small steps, so they lose their grip"),
     (("relaxation", "breathing", "mindfulness"), "practise ways to calm your body and your mind"),
     (("motivational",), "talk about the changes you want and why they matter to you"),
-    (
-        ("dbt", "dialectical", "distress tolerance", "emotion regulation"),
-        "learn skills to ride out strong feelings",
-    ),
-    (
-        ("cognitive", "cbt", "thought record", "restructuring"),
-        "notice the thoughts that drag you down and try more helpful ones",
-    ),
-    (
-        ("relapse", "recovery", "alcohol", "drinking", "substance"),
-        "plan how to cut back and how to handle cravings",
-    ),
-    (("family", "couple"), "bring the people close to you into some sessions"),
+    (("dbt", "dialectical", "distress tolerance", "emotion regulation"),
+     "learn skills to ride out strong feelings"),
+    (("relapse",), "plan how to keep your progress and spot early warning signs"),
+    (("cognitive", "cbt", "thought record", "restructuring"),
+     "notice the thoughts that drag you down and try more helpful ones"),
+    (("family", "couple", "caregiver", "parent"), "bring the people close to you into some sessions"),
     (("psychoeducation",), "learn how what you are going through works"),
-)
+)  # fmt: skip
 _FALLBACK = "practise new skills in our sessions"
-_JARGON = {
-    "generalised anxiety": "worry",
-    "generalized anxiety": "worry",
-    "clinically significant": "real",
-    "depressive symptoms": "low mood",
-    "remission": "recovery",
-    "suicidal ideation": "thoughts of ending your life",
-    "functioning": "daily life",
-    "cognitive distortions": "unhelpful thoughts",
-    "psychoeducation": "learning",
-    "intrusive": "unwanted",
-    "hyperarousal": "feeling on edge",
-    "avoidance": "staying away from things",
-    "engagement": "taking part",
-    "cpt protocol sessions": "therapy sessions",
-    "exposure hierarchy items": "practice steps",
-    "exposure hierarchy": "practice list",
-    "hierarchy": "list",
-    "protocol": "plan",
-}
-_CODES = re.compile(r"\b[A-TV-Z]\d{2}(?:\.\w{1,4})?\b|\bICD-10(?:-CM)?\b|\bLOINC\b|\b\d{4,5}-\d\b")
-_PARENS = re.compile(r"\s*\([^)]*\)")
+_AIMS = {"<": "below ", "<=": "at most ", ">=": "at least ", ">": "above ", "=": ""}
 
 
-_IRREGULAR = {"goes": "go", "does": "do", "has": "have", "is": "are", "was": "were"}
-
-
-def _second_person(verb: str) -> str:
-    """'goes' -> 'go', 'knows' -> 'know': the verb after a 'you' that replaced 'the client'."""
-    low = verb.lower()
-    if low in _IRREGULAR:
-        return _IRREGULAR[low]
-    if low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3:
-        return verb[:-1]
-    return verb
-
-
-def plain(text: str) -> str:
-    """Swap clinical terms for everyday words and drop codes and bracketed asides."""
-    out = _PARENS.sub("", text)
-    for term, easy in _JARGON.items():
-        out = re.sub(term, easy, out, flags=re.IGNORECASE)
-    out = _CODES.sub("", out)
-    out = re.sub(r"^(the )?client will\b", "You will", out.strip(), flags=re.IGNORECASE)
-    out = re.sub(r"^the client\b", "You", out, flags=re.IGNORECASE)
-    out = re.sub(r"\bthe client's\b", "your", out, flags=re.IGNORECASE)
-    out = re.sub(r"\b(the )?client\b", "you", out, flags=re.IGNORECASE)
-    out = re.sub(r"\b([Yy]ou) (\w+)", lambda m: f"{m.group(1)} {_second_person(m.group(2))}", out)
-    out = re.sub(r"\s{2,}", " ", out).strip()
-    return out
-
-
-def _objective(o: Objective) -> str:
-    what = (
-        "how you feel on a short check-in form"
-        if o.instrument
-        else plain(o.metric or "your progress")
-    )
+def _objective(o: Objective, pronouns: str | None) -> str:
+    inst = o.instrument or _instrument_in(o.metric or "")
+    if inst:
+        what = f"your score on the {plain_words.load().questionnaire(inst)}"
+    else:
+        what = plain(o.metric or "your progress", pronouns)
     parts = [f"We will keep track of {what}."]
     if o.baseline and o.baseline.value is not None:
-        parts.append(f"Right now it is {plain(o.baseline.text)}.")
+        parts.append(f"Right now it is {plain(o.baseline.text, pronouns)}.")
     if o.target and o.target.value is not None:
-        words = {"<": "below ", "<=": "at most ", ">=": "at least ", ">": "above ", "=": ""}
-        aim = words.get(o.target.comparator, "") + plain(o.target.text)
+        aim = _AIMS.get(o.target.comparator, "") + plain(o.target.text, pronouns)
         parts.append(f"Our aim is {aim}, {o.timeframe.text()}.")
     return " ".join(parts)
 
 
-def _activities(plan: TreatmentPlan) -> list[str]:
+def _instrument_in(text: str) -> str | None:
+    m = instruments.names_pattern().search(text)
+    return m.group(0) if m and instruments.get(m.group(0)) else None
+
+
+def activities(plan: TreatmentPlan) -> list[str]:
+    """What we will do together, one plain phrase a kind of intervention, in plan order."""
     out: list[str] = []
     for iv in plan.interventions:
         words = f"{iv.modality} {iv.technique}".lower()
@@ -136,11 +96,12 @@ def _activities(plan: TreatmentPlan) -> list[str]:
 def text(plan: TreatmentPlan) -> str:
     plan = active(plan)
     h = plan.header
+    you = h.pronouns
     first = h.client_name.split()[0]
-    who = h.clinician_name
+    who = h.clinician_name.strip()
     lines = [f"# Your plan, {first}", ""]
     lines += [
-        f"This is your copy of the plan we made together with {who}. "
+        f"This is your copy of the plan we made together{f' with {who}' if who else ''}. "
         "It says what we want to change and how we will get there. "
         "Ask about anything that is not clear. We can change the plan as we go.",
         "",
@@ -148,17 +109,18 @@ def text(plan: TreatmentPlan) -> str:
         "",
     ]
     for i, g in enumerate(plan.goals, 1):
-        head = f"“{g.client_words}”" if g.client_words else plain(g.statement)
+        head = f"“{g.client_words}”" if g.client_words else plain(g.statement, you)
         lines += [f"**Goal {i}:** {head}", ""]
-        lines += [f"- {_objective(o)}" for o in g.objectives]
+        steps = list(dict.fromkeys(_objective(o, you) for o in g.objectives))
+        lines += [f"- {step}" for step in steps]
         lines.append("")
     lines += ["## What we will do together", ""]
-    lines += [f"- We will {a}." for a in _activities(plan)] or [f"- We will {_FALLBACK}."]
+    lines += [f"- We will {a}." for a in activities(plan)] or [f"- We will {_FALLBACK}."]
     lines.append("")
     t = plan.timeline
     meet = []
     if t.session_frequency:
-        meet.append(f"We will meet {plain(t.session_frequency)}.")
+        meet.append(f"We will meet {plain(t.session_frequency, you)}.")
     if t.session_minutes:
         meet.append(f"Each visit lasts about {t.session_minutes} minutes.")
     if t.estimated_weeks:
@@ -171,12 +133,16 @@ def text(plan: TreatmentPlan) -> str:
         lines += ["## When we meet", "", " ".join(meet), ""]
     if plan.strengths:
         lines += ["## Your strengths", "", "These will help you along the way:", ""]
-        lines += [f"- {plain(s)}" for s in plan.strengths] + [""]
+        lines += [f"- {plain(s, you)}" for s in plan.strengths] + [""]
+    tell = (
+        f"You can also tell {who.split()[0]} at any visit."
+        if who
+        else ("You can also tell us at any visit.")
+    )
     lines += [
         "## If you feel unsafe",
         "",
-        "Call or text 988 at any time, day or night. In an emergency, call 911. "
-        f"You can also tell {who.split()[0]} at any visit.",
+        f"Call or text 988 at any time, day or night. In an emergency, call 911. {tell}",
         "",
     ]
     return "\n".join(lines)
