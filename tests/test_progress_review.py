@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,41 @@ def test_fhir_packet_without_a_signer_is_a_draft(gad) -> None:
     assert careplan["status"] == "draft"
     goals = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Goal"]
     assert {g["lifecycleStatus"] for g in goals} == {"active"}
+
+
+def test_pdf_packet_draws_a_chart_per_measured_objective(gad, monkeypatch) -> None:
+    from assistant.progress import packet_pdf
+
+    monkeypatch.setattr(packet_pdf, "find_font", lambda: None)  # core font: text stays readable
+    plan, m, report = gad
+    text = packet_pdf.write(plan, m, report, filled(report), compress=False).decode("latin-1")
+    assert text.startswith("%PDF")
+    # one chart for each of the three measured objectives, each with its target and review marker
+    assert re.findall(r"\(target ([<=> 0-9]+)\)", text) == ["< 10", "<= 20", "<= 1"]
+    assert text.count("(review 2026-11-30)") == 3
+    assert "(target < 10)" in text and "(moderate)" in text  # GAD-7 severity bands are labelled
+    assert "within measurement error of the baseline" in text  # the reliable-change band
+
+
+def test_cli_writes_the_packet_by_file_type(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import _register, app
+
+    _register()
+    args = [
+        "progress",
+        str(DATA / "gad_plan.json"),
+        "--measures",
+        str(DATA / "gad_nurse_week8.json"),
+    ]
+    for suffix, start in ((".md", b"# Plan review packet"), (".pdf", b"%PDF"), (".json", b"{")):
+        out = tmp_path / f"packet{suffix}"
+        res = CliRunner().invoke(app, [*args, "--as-of", "2026-11-30", "--packet", str(out)])
+        assert res.exit_code == 0, res.output
+        assert out.read_bytes().startswith(start)
+    Bundle.model_validate(json.loads((tmp_path / "packet.json").read_text()))
+    res = CliRunner().invoke(
+        app, [*args, "--as-of", "2026-11-30", "--packet", str(tmp_path / "p.txt")]
+    )
+    assert res.exit_code == 2 and ".md, .pdf or .json" in res.stderr

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,6 +32,12 @@ def progress(
     fmt: Annotated[ProgressFormat, typer.Option("--format", help="json or md.")] = (
         ProgressFormat.json
     ),
+    packet: Annotated[
+        Path | None,
+        typer.Option(
+            "--packet", help="Also write the review packet: .md, .pdf, or .json (FHIR R4 Bundle)."
+        ),
+    ] = None,
     untouched_weeks: Annotated[
         int, typer.Option(help="Flag an objective no note has worked on for this many weeks.")
     ] = 4,
@@ -64,10 +70,37 @@ def progress(
     except AssistantError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if packet is not None:
+        _write_packet(packet, plan, measures, report)
     if fmt is ProgressFormat.json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
         typer.echo(to_markdown(report), nl=False)
+
+
+def _write_packet(path: Path, plan: Any, measures: Any, report: Any) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        from assistant.progress.packet import to_markdown as packet_md
+
+        data = packet_md(plan, measures, report).encode("utf-8")
+    elif suffix == ".pdf":
+        from assistant.progress.packet_pdf import write
+
+        data = write(plan, measures, report)
+    elif suffix == ".json":
+        from assistant.progress.packet_fhir import to_json
+
+        data = to_json(plan, report).encode("utf-8")
+    else:
+        typer.echo(f"error: --packet: name the file .md, .pdf or .json; got {path.name}", err=True)
+        raise typer.Exit(2)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        typer.echo(f"error: --packet: cannot write {path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"packet written to {path} ({len(data)} bytes)", err=True)
 
 
 def _date(text: str) -> dt.date:

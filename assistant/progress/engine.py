@@ -180,13 +180,19 @@ def reliable_category(
     direction: ReliableChange = "improved" if better else "deteriorated"
     if rc.sd is not None and rc.r is not None:
         rci = thresholds.jacobson_truax(baseline, latest, rc.sd, rc.r)
-        basis = f"Jacobson-Truax RCI {rci:.2f} (reliable beyond {RCI_CRITICAL}; {rc.source})"
+        basis = (
+            f"Jacobson-Truax RCI {rci:.2f} (reliable beyond {RCI_CRITICAL}; {rc.source}, "
+            f"{rc.confidence} confidence)"
+        )
         if abs(rci) > RCI_CRITICAL:
             return direction, basis, round(rci, 2), [rc.source]
         return "no_reliable_change", basis, round(rci, 2), [rc.source]
     assert rc.points is not None
     size = abs(diff)
-    basis = f"a change of {size:g} against the {rc.points:g}-point threshold ({rc.source})"
+    basis = (
+        f"a change of {size:g} against the {rc.points:g}-point threshold "
+        f"({rc.source}, {rc.confidence} confidence)"
+    )
     if rc.upper_points is not None and rc.points <= size < rc.upper_points:
         return (
             "unknown",
