@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     llm_cost_per_1k_output: float = Field(default=0.0, ge=0)
     review_interval_days: int = Field(default=90, ge=7, le=365)
     log_level: str = "WARNING"
+    # sign-in: the app signs out after this long without activity; this many failed
+    # sign-ins in a row lock the account, first for lockout_minutes, doubling each time
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
     @property
     def sqlite_url(self) -> str:

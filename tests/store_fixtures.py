@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from assistant.plan import Provenance, TreatmentPlan, load
-from assistant.store import Account, PlanStore, make_engine, migrate
+from assistant.store import AuthSession, PlanStore, make_engine, migrate
 from assistant.validation.report import Finding, Report
 
 PLANS_DIR = Path(__file__).parent / "data" / "plans"
@@ -96,7 +96,7 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import PasswordHasher
 
     monkeypatch.setattr(
-        "assistant.store.accounts._HASHER",
+        "assistant.store.passwords._HASHER",
         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
 
@@ -143,19 +143,31 @@ def store(db_url: str, validator: FakeValidator) -> Iterator[PlanStore]:
 
 @dataclass
 class Team:
-    supervisor: Account
-    ana: Account  # supervisee of ``supervisor``
-    ben: Account  # another supervisee
-    solo: Account  # independent clinician, no supervisor
-    other_sup: Account  # a supervisor of nobody here
+    """Signed-in sessions: an administrator and the clinical team they set up."""
+
+    admin: AuthSession  # ada: the first account, an administrator (a clinician)
+    supervisor: AuthSession
+    ana: AuthSession  # supervisee of ``supervisor``
+    ben: AuthSession  # another supervisee
+    solo: AuthSession  # independent clinician, no supervisor
+    other_sup: AuthSession  # a supervisor of nobody here
+
+
+def add_team(store: PlanStore) -> Team:
+    acc = store.accounts
+    acc.init("ada", PASSWORD, role="clinician", full_name="Ada Moss", credentials="LCSW")
+    admin = acc.login("ada", PASSWORD)
+    acc.add(admin, "sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD")
+    acc.add(admin, "olga", PASSWORD, role="supervisor", full_name="Olga Lind", credentials="PsyD")
+    acc.add(admin, "ana", PASSWORD, full_name="Ana Pires", credentials="LPC-A", supervisor="sam")
+    acc.add(admin, "ben", PASSWORD, full_name="Ben Okoro", credentials="LMSW", supervisor="sam")
+    acc.add(admin, "sol", PASSWORD, full_name="Sol Park", credentials="LCSW")
+    return Team(
+        admin,
+        *(acc.login(name, PASSWORD) for name in ("sam", "ana", "ben", "sol", "olga")),
+    )
 
 
 @pytest.fixture
 def team(store: PlanStore) -> Team:
-    acc = store.accounts
-    sup = acc.add("sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD")
-    other = acc.add("olga", PASSWORD, role="supervisor", full_name="Olga Lind", credentials="PsyD")
-    ana = acc.add("ana", PASSWORD, full_name="Ana Pires", credentials="LPC-A", supervisor="sam")
-    ben = acc.add("ben", PASSWORD, full_name="Ben Okoro", credentials="LMSW", supervisor="sam")
-    solo = acc.add("sol", PASSWORD, full_name="Sol Park", credentials="LCSW")
-    return Team(sup, ana, ben, solo, other)
+    return add_team(store)

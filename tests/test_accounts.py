@@ -40,19 +40,24 @@ def test_wrong_credentials_are_refused_with_one_message(
     store: PlanStore, team: Team, username: str, password: str
 ) -> None:
     with pytest.raises(AccessDenied, match="^the user name or password is not right$"):
-        store.accounts.authenticate(username, password)
+        store.accounts.login(username, password)
 
 
 def test_right_password_signs_in(store: PlanStore, team: Team) -> None:
-    me = store.accounts.authenticate("Ana", PASSWORD)
+    me = store.accounts.login("Ana", PASSWORD)
     assert (me.username, me.role, me.supervisor_id) == ("ana", "clinician", team.supervisor.id)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"username": "x", "password": PASSWORD}, "user name is 2-40"),
+        ({"username": "x", "password": PASSWORD}, "user name: 2-40"),
         ({"username": "zed", "password": "short"}, "too short"),
+        ({"username": "zed", "password": "password12"}, "too short"),
+        ({"username": "zed", "password": "Password2024!"}, "common password"),
+        ({"username": "zed", "password": "qwertyqwertyqwerty"}, "common password"),
+        ({"username": "zed", "password": "123456789012"}, "repeats or counts"),
+        ({"username": "zed", "password": "zed-is-my-name-ok"}, "contains the user name"),
         ({"username": "ana", "password": PASSWORD}, "already taken"),
         ({"username": "zed", "password": PASSWORD, "role": "admin"}, "clinician or supervisor"),
         ({"username": "zed", "password": PASSWORD, "supervisor": "ben"}, "not a supervisor"),
@@ -63,22 +68,22 @@ def test_bad_new_accounts_are_refused(
     store: PlanStore, team: Team, kwargs: dict[str, str], message: str
 ) -> None:
     with pytest.raises(StoreError, match=message):
-        store.accounts.add(**kwargs)  # type: ignore[arg-type]
+        store.accounts.add(team.admin, **kwargs)  # type: ignore[arg-type]
 
 
 def test_set_supervisor_changes_who_can_read(store: PlanStore, team: Team) -> None:
     pid = store.create(team.solo, example_plan()).plan_id
     with pytest.raises(AccessDenied):
         store.get(team.supervisor, pid)
-    store.accounts.set_supervisor("sol", "sam")
+    store.accounts.set_supervisor(team.admin, "sol", "sam")
     assert store.get(team.supervisor, pid).owner == "sol"
-    store.accounts.set_supervisor("sol", None)
+    store.accounts.set_supervisor(team.admin, "sol", None)
     with pytest.raises(AccessDenied):
         store.get(team.supervisor, pid)
 
 
 def test_no_account_exists_until_one_is_added(store: PlanStore) -> None:
-    assert store.accounts.all() == []
+    assert store.accounts.count() == 0
 
 
 # ---------------------------------------------------------------- the CLI
@@ -106,10 +111,13 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int
     return run
 
 
+TWO = f"{PASSWORD}\n{PASSWORD}\n"  # the administrator's password, then the new one
+
+
 def _setup_users(cli: Callable[..., tuple[int, str]], plan_file: Path) -> None:
     code, out = cli(
         "user",
-        "add",
+        "init",
         "sam",
         "--role",
         "supervisor",
@@ -119,11 +127,14 @@ def _setup_users(cli: Callable[..., tuple[int, str]], plan_file: Path) -> None:
         "PhD",
         "--password-stdin",
     )
-    assert code == 0, out
+    assert (code, out.strip()) == (0, "added supervisor sam (administrator)"), out
     for name in ("ana", "ben"):
-        code, out = cli("user", "add", name, "--credentials", "LPC", "--password-stdin")
+        code, out = cli(
+            "user", "add", name, "--user", "sam", "--credentials", "LPC", "--password-stdin",
+            stdin=TWO,
+        )  # fmt: skip
         assert code == 0, out
-    assert cli("user", "set-supervisor", "ana", "sam")[0] == 0
+    assert cli("user", "set-supervisor", "ana", "sam", "--user", "sam", "--password-stdin")[0] == 0
     code, out = cli("plan", "save", str(plan_file), "--user", "ana", "--password-stdin")
     assert (code, out.strip()) == (0, "plan 1 version 1 (draft)")
 
@@ -134,15 +145,19 @@ def test_cli_user_list_never_shows_hashes(
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(example_plan().dumps())
     _setup_users(cli, plan_file)
-    code, listing = cli("user", "list")
+    code, listing = cli("user", "list", "--user", "ana", "--password-stdin")
     assert code == 0 and "supervised by sam" in listing and "$argon2" not in listing
+    assert "sam              supervisor Sam Reyes, PhD (administrator)" in listing
 
 
 def test_cli_user_add_asks_twice_and_refuses_a_mismatch(
     cli: Callable[..., tuple[int, str]],
 ) -> None:
     code, out = cli(
-        "user", "add", "zoe", stdin=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n"
+        "user",
+        "init",
+        "zoe",
+        stdin=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n",
     )
     assert code == 0 and "do not match" in out
     assert PASSWORD not in out, "the password is never echoed"
@@ -213,10 +228,10 @@ def test_cli_refusal_is_one_clean_line_from_the_real_entry_point(tmp_path: Path)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"TPA_DATABASE_URL": url, "TPA_DATA_DIR": str(tmp_path / "data")})
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, stdin: str = PASSWORD) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "assistant", *args],
-            input=PASSWORD + "\n",
+            input=stdin.replace(PASSWORD, PASSWORD + "\n"),
             capture_output=True,
             text=True,
             env=env,
@@ -224,8 +239,9 @@ def test_cli_refusal_is_one_clean_line_from_the_real_entry_point(tmp_path: Path)
             timeout=120,
         )
 
-    assert run("user", "add", "ana", "--password-stdin").returncode == 0
-    assert run("user", "add", "ben", "--password-stdin").returncode == 0
+    assert run("user", "init", "ana", "--password-stdin").returncode == 0
+    added = run("user", "add", "ben", "--user", "ana", "--password-stdin", stdin=2 * PASSWORD)
+    assert added.returncode == 0, added.stderr
     assert run("plan", "save", str(plan_file), "--user", "ana", "--password-stdin").returncode == 0
     denied = run("plan", "show", "1", "--user", "ben", "--password-stdin")
     assert denied.returncode == 2

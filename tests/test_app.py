@@ -79,13 +79,14 @@ def accounts(data_dir: Path) -> dict[str, Any]:
     from assistant.store import open_store
 
     store = open_store()
-    sup = store.accounts.add(
+    store.accounts.init(
         "sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD"
     )
-    ana = store.accounts.add(
-        "ana", PASSWORD, full_name="Ana Silva", credentials="LCSW", supervisor="sam"
+    sup = store.accounts.login("sam", PASSWORD)  # signed-in sessions: what store calls take
+    store.accounts.add(
+        sup, "ana", PASSWORD, full_name="Ana Silva", credentials="LCSW", supervisor="sam"
     )
-    return {"store": store, "sam": sup, "ana": ana}
+    return {"store": store, "sam": sup, "ana": store.accounts.login("ana", PASSWORD)}
 
 
 def app() -> AppTest:

@@ -87,8 +87,13 @@ def server(tmp_path: Path) -> Iterator[str]:
     from assistant.store import open_store
 
     store = open_store(f"sqlite:///{data / 'plans.sqlite'}")
-    store.accounts.add("sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD")
-    store.accounts.add("ana", PASSWORD, full_name="Ana Silva", credentials="LCSW", supervisor="sam")
+    store.accounts.init(
+        "sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD"
+    )
+    admin = store.accounts.login("sam", PASSWORD)
+    store.accounts.add(
+        admin, "ana", PASSWORD, full_name="Ana Silva", credentials="LCSW", supervisor="sam"
+    )
     store.engine.dispose()
     get_settings.cache_clear()
     port = _free_port()

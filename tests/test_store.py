@@ -19,7 +19,7 @@ from assistant.store import PlanStore, ReviewNote, StoredPlan, ValidationBlocked
 from assistant.store.models import PlanVersion
 
 pytest.register_assert_rewrite("tests.store_fixtures")
-from tests.store_fixtures import FakeValidator, Team, example_plan  # noqa: E402
+from tests.store_fixtures import PASSWORD, FakeValidator, Team, example_plan  # noqa: E402
 
 pytest_plugins = ("tests.store_fixtures",)
 
@@ -195,7 +195,8 @@ def test_signing_records_both_signatures_with_credentials_and_date(
 
 
 def test_signing_without_credentials_is_refused(store: PlanStore, team: Team) -> None:
-    nocred = store.accounts.add("nina", "correct horse battery", full_name="Nina")
+    store.accounts.add(team.admin, "nina", "correct horse battery", full_name="Nina")
+    nocred = store.accounts.login("nina", "correct horse battery")
     pid = store.create(nocred, example_plan()).plan_id
     with pytest.raises(StoreError, match="credentials"):
         store.sign(nocred, pid)
@@ -284,7 +285,7 @@ def test_who_may_read_a_supervisees_plan(
     store: PlanStore, team: Team, reader: str, allowed: bool
 ) -> None:
     pid = store.create(team.ana, example_plan()).plan_id
-    actor = store.accounts.get(reader)
+    actor = store.accounts.login(reader, PASSWORD)
     if allowed:
         assert store.get(actor, pid).owner == "ana"
         assert pid in [p.plan_id for p in store.plans(actor)]
@@ -300,7 +301,7 @@ def test_who_may_read_a_supervisees_plan(
 @pytest.mark.parametrize("who", ["sam", "ben", "sol"])
 def test_only_the_owner_edits_and_submits(store: PlanStore, team: Team, who: str) -> None:
     saved = store.create(team.ana, example_plan())
-    actor = store.accounts.get(who)
+    actor = store.accounts.login(who, PASSWORD)
     with pytest.raises(AccessDenied):
         store.save(actor, saved.plan_id, saved.plan, expected_version=1)
     with pytest.raises(AccessDenied):
@@ -312,7 +313,7 @@ def test_only_the_owners_supervisor_approves_or_returns(
     store: PlanStore, team: Team, who: str
 ) -> None:
     pid = store.submit(team.ana, store.create(team.ana, example_plan()).plan_id).plan_id
-    actor = store.accounts.get(who)
+    actor = store.accounts.login(who, PASSWORD)
     with pytest.raises(AccessDenied):
         store.approve(actor, pid)
     with pytest.raises(AccessDenied):
@@ -427,4 +428,4 @@ def test_open_store_creates_and_migrates_a_new_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'plans.sqlite'}"
     store = open_store(url, validator=FakeValidator())
     assert db.current_revision(store.engine) == db.HEAD
-    assert store.accounts.all() == []
+    assert store.accounts.count() == 0

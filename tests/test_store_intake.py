@@ -25,10 +25,14 @@ def real_store(db_url: str) -> Iterator[PlanStore]:
 
 
 def _supervisee(store: PlanStore):  # type: ignore[no-untyped-def]
-    store.accounts.add("sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD")
-    return store.accounts.add(
-        "dana", PASSWORD, full_name="Dana Okafor", credentials="LCSW", supervisor="sam"
+    store.accounts.init(
+        "sam", PASSWORD, role="supervisor", full_name="Sam Reyes", credentials="PhD"
     )
+    admin = store.accounts.login("sam", PASSWORD)
+    store.accounts.add(
+        admin, "dana", PASSWORD, full_name="Dana Okafor", credentials="LCSW", supervisor="sam"
+    )
+    return store.accounts.login("dana", PASSWORD)
 
 
 def test_a_drafted_plan_submits_when_its_intake_is_kept(real_store: PlanStore) -> None:
@@ -74,7 +78,7 @@ def test_a_signed_drafted_plan_exports_as_final_with_its_intake(real_store: Plan
         plan = review.accept(plan, path)
     saved = real_store.create(me, plan, intake=intake)
     real_store.submit(me, saved.plan_id)
-    supervisor = real_store.accounts.get("sam")
+    supervisor = real_store.accounts.login("sam", PASSWORD)
     real_store.approve(supervisor, saved.plan_id)
     real_store.sign(me, saved.plan_id)
     signed = real_store.sign(supervisor, saved.plan_id)

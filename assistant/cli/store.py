@@ -1,20 +1,20 @@
-"""Commands for accounts, the plan store and exports.
+"""Commands for the plan store and exports (account commands are in ``cli/users.py``).
 
-``user add|list|set-supervisor``, ``plan save|list|show|history|audit|submit|approve|
-return|sign|comments|review``, and ``export PLAN.json --format ...``. Plan commands act
-as ``--user`` after a password check (typed hidden, or ``--password-stdin``).
+``plan save|list|show|history|audit|submit|approve|return|sign|comments|review|verify|
+export``, and ``export PLAN.json --format ...``. Plan commands act as ``--user`` after a
+password check (typed hidden, or ``--password-stdin``). Files written are 0600.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
+from assistant.cli.users import login, user_app
 from assistant.errors import AccessDenied, StoreError
+from assistant.store.files import write_private
 
-user_app = typer.Typer(help="Manage clinician and supervisor accounts.", no_args_is_help=True)
 plan_app = typer.Typer(help="Keep, review and sign plans in the plan store.", no_args_is_help=True)
 
 UserOpt = typer.Option(..., "--user", "-u", help="Your user name.")
@@ -30,79 +30,14 @@ StdinOpt = typer.Option(False, "--password-stdin", help="Read the password from 
 VersionOpt = typer.Option(None, "--expected-version", help="The version you started from.")
 ShowOutOpt = typer.Option(None, "-o", "--output", help="Write the plan JSON here.")
 ExportOutOpt = typer.Option(None, "-o", "--output", help="Output file (default: beside the plan).")
+RequiredOutOpt = typer.Option(..., "-o", "--output", help="Output file.")
 CommentOpt = typer.Option(
     ..., "--comment", "-c", help="ITEM:REASON:text, e.g. obj-1-1:missing_baseline:add the score"
 )
 
 
-def _store():  # type: ignore[no-untyped-def]
-    from assistant.store import open_store
-
-    return open_store()
-
-
-def _read_password(password_stdin: bool, *, confirm: bool = False) -> str:
-    if password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise StoreError("no password on standard input")
-        return line.rstrip("\r\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
-
-
 def _login(user: str, password_stdin: bool):  # type: ignore[no-untyped-def]
-    store = _store()
-    return store, store.accounts.authenticate(user, _read_password(password_stdin))
-
-
-# ---------------------------------------------------------------- users
-
-
-@user_app.command("add")
-def user_add(
-    username: str,
-    role: str = typer.Option("clinician", help="clinician or supervisor"),
-    name: str = typer.Option("", help="Full name as it appears on signatures."),
-    credentials: str = typer.Option("", help="Credentials for signatures, e.g. LCSW."),
-    supervisor: str = typer.Option(None, help="User name of this clinician's supervisor."),
-    password_stdin: bool = StdinOpt,
-) -> None:
-    """Add an account. The password is asked twice (hidden); none is ever set by default."""
-    password = _read_password(password_stdin, confirm=True)
-    acc = _store().accounts.add(
-        username,
-        password,
-        role=role,
-        full_name=name,
-        credentials=credentials or None,
-        supervisor=supervisor,
-    )
-    typer.echo(f"added {acc.role} {acc.username}")
-
-
-@user_app.command("list")
-def user_list() -> None:
-    """List accounts (no passwords)."""
-    accounts = _store().accounts.all()
-    by_id = {a.id: a.username for a in accounts}
-    if not accounts:
-        typer.echo("no users yet: add one with `assistant user add NAME`")
-    for a in accounts:
-        sup = f" supervised by {by_id.get(a.supervisor_id or -1)}" if a.supervisor_id else ""
-        typer.echo(f"{a.username:<16} {a.role:<10} {a.display}{sup}")
-
-
-@user_app.command("set-supervisor")
-def user_set_supervisor(
-    username: str,
-    supervisor: str = typer.Argument(None, help="Supervisor's user name; leave out with --none."),
-    none: bool = typer.Option(False, "--none", help="Remove the supervisor."),
-) -> None:
-    """Make SUPERVISOR the supervisor of USERNAME."""
-    if supervisor is None and not none:
-        raise StoreError("name the supervisor, or pass --none to remove one")
-    acc = _store().accounts.set_supervisor(username, None if none else supervisor)
-    typer.echo(f"{acc.username}: supervisor {'removed' if none else 'set to ' + supervisor}")
+    return login(user, password_stdin)
 
 
 # ---------------------------------------------------------------- plans
@@ -159,7 +94,7 @@ def plan_show(
     store, me = _login(user, password_stdin)
     got = store.get(me, plan_id, version)
     if output:
-        output.write_text(got.plan.dumps(), encoding="utf-8")
+        write_private(output, got.plan.dumps().encode("utf-8"))
         typer.echo(f"plan {plan_id} version {got.version} written to {output}")
     else:
         typer.echo(got.plan.dumps())
@@ -282,6 +217,45 @@ def plan_review(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinO
     )
 
 
+@plan_app.command("verify")
+def plan_verify(
+    plan_id: int = typer.Argument(None, help="One plan (default: every plan you may see)."),
+    user: str = UserOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Recompute the hashes of stored plans and of the audit log; name anything changed."""
+    store, me = _login(user, password_stdin)
+    problems = store.verify(me, plan_id)
+    for p in problems:
+        typer.echo(f"changed: {p.where} [{p.field}]: {p.message}")
+    what = f"plan {plan_id}" if plan_id is not None else "your plans"
+    if problems:
+        typer.echo(f"{what} and the audit log: {len(problems)} problem(s); not final")
+        raise typer.Exit(1)
+    typer.echo(f"{what} and the audit log: every hash checks out")
+
+
+@plan_app.command("export")
+def plan_export(
+    plan_id: int,
+    user: str = UserOpt,
+    fmt: str = typer.Option("md", "--format", "-f", help="md, docx, pdf, json, fhir or client"),
+    output: Path = RequiredOutOpt,
+    version: int = typer.Option(None, help="An older version."),
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Export a stored plan: final only when signed, intact and through the gate."""
+    from assistant.export import FORMATS
+
+    if fmt not in FORMATS:
+        raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    store, me = _login(user, password_stdin)
+    out = store.export(me, plan_id, fmt, version=version)
+    write_private(output, out.data)
+    kind = "final" if out.final else "marked DRAFT — not final"
+    typer.echo(f"wrote {output} ({len(out.data)} bytes, version {out.version}, {kind})")
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -306,7 +280,7 @@ def export(
     target = output or path.with_name(path.stem + SUFFIX[fmt])
     if target.resolve() == path.resolve():
         raise StoreError("the export would overwrite the plan file: choose another -o")
-    target.write_bytes(data)
+    write_private(target, data)
     typer.echo(f"wrote {target} ({len(data)} bytes)")
 
 

@@ -33,20 +33,20 @@ def is_final(
     validator: Callable[..., Any] | None = None,
     intake: Intake | None = None,
 ) -> bool:
-    """Signed, carrying a clinician's signature, and free of validator errors (checked against
-    the intake the plan was drafted from when it is given; without it, figures quoted from
-    the intake cannot be traced and the plan is exported as a draft, the safe side)."""
+    """Signed, carrying a clinician's signature, and through the gate under the plan's own
+    payer profile (checked against the intake the plan was drafted from when it is given;
+    without it, figures quoted from the intake cannot be traced and the plan is exported as
+    a draft, the safe side). A plan kept in the store is exported through
+    ``PlanStore.export``, which also refuses one whose hashes do not check out."""
     if plan.status != "signed" or not any(s.role == "clinician" for s in plan.signatures):
         return False
-    if validator is None:
-        from assistant.store.service import default_validator
+    from assistant.store.gate import gate
 
-        validator = default_validator
     try:
-        report = validator(plan, intake, "default", for_signing=True)
+        result = gate(plan, intake, for_signing=True, validator=validator)
     except ImportError:
         return False
-    return not any(getattr(f, "severity", "") == "error" for f in report.findings)
+    return result.ok
 
 
 def render(

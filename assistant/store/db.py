@@ -16,11 +16,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from assistant.errors import StoreError
 from assistant.logs import get_logger
+from assistant.store.files import private_dir, private_file
 
 log = get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-HEAD = "0002"
+HEAD = "0003"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -31,7 +32,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; the folder of a SQLite file is created if missing."""
+    """An engine for ``url``; a SQLite file is kept 0600 and its folder, when created here,
+    0700."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -42,7 +44,10 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql" or parsed.drivername == "postgres":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(str(parsed.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        db_file = Path(str(parsed.database)).expanduser()
+        if not db_file.parent.exists():
+            private_dir(db_file.parent)
+        private_file(db_file)  # 0600, before SQLite creates it with the default mode
     try:
         engine = create_engine(parsed, future=True, pool_pre_ping=True)
     except NoSuchModuleError:
@@ -102,7 +107,10 @@ def open_engine(url: str | None = None) -> Engine:
     if url is None:
         from assistant.config import get_settings
 
-        url = get_settings().effective_database_url
+        settings = get_settings()
+        url = settings.effective_database_url
+        if settings.database_url is None:
+            private_dir(settings.data_dir)  # the data folder holds the plans: owner only
     engine = make_engine(url)
     migrate(engine)
     return engine

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -46,6 +47,12 @@ class User(Base):
         ForeignKey("users.id", name="fk_users_supervisor"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the right to create accounts and change roles, supervisors and admin rights
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # sign-in throttling: failures since the last success or lock, locks in a row, lock end
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     supervisor: Mapped[User | None] = relationship(remote_side=[id])
 
@@ -61,10 +68,15 @@ class Plan(Base):
     # the intake the plan was drafted from (treatment-intake/1 JSON), kept so the
     # validator can check the plan's figures against it at submit, approve and sign
     intake: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # who reviews this plan: the owner's supervisor while it is open, kept once it is
+    # signed (a later supervisor does not inherit signed plans)
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_plans_supervisor"), nullable=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
 
 
 class PlanVersion(Base):
@@ -79,6 +91,10 @@ class PlanVersion(Base):
     saved_by: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_plan_versions_user"))
     saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     note: Mapped[str] = mapped_column(String(500), default="")
+    # SHA-256 of the canonical document, of the intake kept with the plan, and of the row
+    document_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    intake_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ReviewComment(Base):
@@ -108,6 +124,18 @@ class AuditEntry(Base):
     plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class AuditHead(Base):
+    """One row: the newest audit entry's hash (and a counter); updating it is the chain's lock."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 def _refuse_change(mapper: Mapper[object], connection: object, target: object) -> None:

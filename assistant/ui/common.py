@@ -68,8 +68,13 @@ def retriever() -> Any:
 
 
 def user() -> Any:
-    """The signed-in account, or None."""
-    return st.session_state.get("user")
+    """The signed-in session, or None (also once it has ended after the idle time)."""
+    me = st.session_state.get("user")
+    if me is not None and not store().accounts.sessions.alive(me):
+        st.session_state.clear()
+        flash("info", "You were signed out after a time without activity: sign in again.")
+        return None
+    return me
 
 
 def require_user() -> Any:

@@ -1,4 +1,5 @@
-"""Sign in with a store account; on first run, create the first account (no default password)."""
+"""Sign in with a store account; on first run, create the first account (no default password,
+the administrator); change your password. Sessions end after the idle time (30 minutes)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from assistant.ui import common
 def _first_account() -> None:
     st.info(
         "There are no accounts yet. Create the first one: it can be a supervisor (who can then "
-        "review plans) or a clinician. No default password exists."
+        "review plans) or a clinician, and it is the administrator who adds every other "
+        "account. No default password exists."
     )
     with st.form("first_account"):
         username = st.text_input(
@@ -35,9 +37,11 @@ def _first_account() -> None:
             st.error("The two passwords are not the same: type them again.")
             return
         try:
-            acc = common.store().accounts.add(
+            accounts = common.store().accounts
+            accounts.init(
                 username, pw, role=role, full_name=full_name, credentials=credentials or None
             )
+            acc = accounts.login(username, pw)
         except AssistantError as exc:
             common.show_assistant_error(exc)
             return
@@ -48,7 +52,7 @@ def _first_account() -> None:
 
 
 def _add_supervisee(me: Any) -> None:
-    """A supervisor adds a clinician account they supervise (the CLI's ``user add``)."""
+    """An administrator who supervises adds a clinician they supervise (``user add``)."""
     st.subheader("Add a clinician you supervise")
     with st.form("add_clinician", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
@@ -67,6 +71,7 @@ def _add_supervisee(me: Any) -> None:
             return
         try:
             acc = common.store().accounts.add(
+                me,
                 username,
                 pw,
                 role="clinician",
@@ -83,6 +88,28 @@ def _add_supervisee(me: Any) -> None:
         st.caption("You supervise: " + ", ".join(a.display for a in mine))
 
 
+def _change_password(me: Any) -> None:
+    st.subheader("Change your password")
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input("Current password", type="password", key="pw_current")
+        c1, c2 = st.columns(2)
+        new = c1.text_input(
+            f"New password (at least {MIN_PASSWORD} characters)", type="password", key="pw_new"
+        )
+        new2 = c2.text_input("New password again", type="password", key="pw_new2")
+        go = st.form_submit_button("Change the password")
+    if go:
+        if new != new2:
+            st.error("The two new passwords are not the same: type them again.")
+            return
+        try:
+            common.store().accounts.change_password(me, current, new)
+        except AssistantError as exc:
+            common.show_assistant_error(exc)
+            return
+        st.success("Your password was changed.")
+
+
 def _sign_in() -> None:
     with st.form("sign_in"):
         username = st.text_input("User name", key="signin_username")
@@ -93,7 +120,7 @@ def _sign_in() -> None:
             st.error("Type your user name and password.")
             return
         try:
-            acc = common.store().accounts.authenticate(username, password)
+            acc = common.store().accounts.login(username, password)
         except AssistantError as exc:
             common.show_assistant_error(exc)
             return
@@ -117,12 +144,14 @@ def page() -> None:
     if me is not None:
         st.success(f"Signed in as {me.display} ({me.role}).")
         if st.button("Sign out", key="signout"):
+            common.store().accounts.logout(me)
             st.session_state.clear()
             st.rerun()
-        if me.role == "supervisor":
+        if me.role == "supervisor" and me.is_admin:
             _add_supervisee(me)
+        _change_password(me)
         return
-    if not common.store().accounts.all():
+    if not common.store().accounts.count():
         _first_account()
     else:
         _sign_in()
