@@ -11,7 +11,7 @@ import pytest
 from assistant import plan as plan_mod
 from assistant.intake import load as load_intake
 from assistant.plan import Baseline, Target, Timeframe, TreatmentPlan
-from assistant.progress import engine, thresholds
+from assistant.progress import engine, matching, thresholds
 from assistant.progress.measures import MeasuresError, load, loads, parse
 from assistant.progress.report import assess
 
@@ -280,7 +280,7 @@ def test_entries_that_match_nothing_are_shown_with_the_reason() -> None:
         score("PCL-5", 40),
         {"date": "2026-11-16", "measure": "sleep onset latency", "value": 1, "unit": "hours"},
     )
-    _, unmatched = engine.match_entries(plan, m, intake)
+    _, unmatched = matching.match_entries(plan, m, intake)
     assert [u.measure for u in unmatched] == ["PCL-5", "sleep onset latency"]
     assert "no objective" in unmatched[0].reason
     assert "unit 'hours'" in unmatched[1].reason

@@ -16,8 +16,9 @@ import re
 
 from assistant.plan import TreatmentPlan
 from assistant.progress.copies import NoteRef, find_copies
-from assistant.progress.engine import assess_objective, match_entries
+from assistant.progress.engine import assess_objective
 from assistant.progress.findings import Finding
+from assistant.progress.matching import match_entries
 from assistant.progress.measures import MeasuresFile, Session
 
 ACTIVE = ("not_started", "in_progress", "partially_met")

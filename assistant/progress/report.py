@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.intake import Intake
 from assistant.plan import TreatmentPlan
-from assistant.progress.engine import ObjectiveProgress, UnmatchedEntry, assess_objectives
+from assistant.progress.engine import ObjectiveProgress, assess_objectives
 from assistant.progress.findings import Finding
+from assistant.progress.matching import UnmatchedEntry
 from assistant.progress.measures import MeasuresError, MeasuresFile
 from assistant.progress.notes import UNTOUCHED_WEEKS, golden_thread
 from assistant.progress.safety import REVIEW_NOW, cadence_findings, safety_findings
