@@ -313,3 +313,59 @@ def test_cli_markdown_and_refusals(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "record_id" in res.stderr
     res = cli(*args, "--as-of", "30/11/2026")
     assert res.exit_code == 2 and "--as-of" in res.stderr
+
+
+def test_copy_forward_across_a_caseload_names_no_other_client() -> None:
+    from assistant.progress.notes import copy_forward_across
+
+    gad = gad_plan()
+    mdd = plan_mod.load(DATA / "mdd_plan.json")
+    mdd = mdd.model_copy(
+        update={
+            "header": mdd.header.model_copy(update={"clinician_name": gad.header.clinician_name})
+        }
+    )
+
+    def m(record_id: str, day: str):
+        return parse(
+            {
+                "format": "treatment-measures/1",
+                "record_id": record_id,
+                "entries": [],
+                "sessions": [session(day, NOTE)],
+            },
+            today=AS_OF,
+        )
+
+    found = copy_forward_across(
+        [(gad, m("MRN-20417", "2026-11-02")), (mdd, m("MRN-31877", "2026-11-09"))]
+    )
+    assert found["MRN-20417"] == []
+    [f] = found["MRN-31877"]
+    assert f.copied_from == dt.date(2026, 11, 2) and "for another client" in f.message
+    assert "MRN-20417" not in f.message and gad.header.client_name not in f.message
+    other = mdd.model_copy(
+        update={"header": mdd.header.model_copy(update={"clinician_name": "Someone Else"})}
+    )
+    found = copy_forward_across(
+        [(gad, m("MRN-20417", "2026-11-02")), (other, m("MRN-31877", "2026-11-09"))]
+    )
+    assert found["MRN-31877"] == []
+
+
+def test_a_risk_note_says_what_the_safety_section_already_records() -> None:
+    plan = plan_mod.load(DATA / "mdd_plan.json")
+    m = parse(
+        {
+            "format": "treatment-measures/1",
+            "record_id": "MRN-31877",
+            "entries": [],
+            "sessions": [session("2026-11-02", "Passive thoughts of death again.", ["G1.O2"])],
+        },
+        today=AS_OF,
+    )
+    [f] = assess(plan, m, as_of=AS_OF).safety
+    assert "already records suicidal ideation (passive)" in f.message
+    assert [
+        g.code for g in run(sessions=[session("2026-11-02", "Reported suicidal thoughts.")]).safety
+    ] == ["risk_note"]

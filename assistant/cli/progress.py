@@ -70,6 +70,10 @@ def progress(
     except AssistantError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if plan.status != "signed":
+        typer.echo(
+            f"note: the plan is {plan.status}, not signed; progress is read against it", err=True
+        )
     if packet is not None:
         _write_packet(packet, plan, measures, report)
     if fmt is ProgressFormat.json:

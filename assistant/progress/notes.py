@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from assistant.plan import TreatmentPlan
 from assistant.progress.copies import NoteRef, find_copies
@@ -144,6 +145,37 @@ def copy_forward(
                 copied_span=c.span,
                 message=f"The note repeats the note of {c.earlier.date} ({how}); write what "
                 "happened in this session.",
+            )
+        )
+    return out
+
+
+def copy_forward_across(
+    caseload: Sequence[tuple[TreatmentPlan, MeasuresFile]],
+) -> dict[str, list[Finding]]:
+    """Copy-forward over several clients: per record id, the notes that repeat an earlier note
+    for the same client or, written by the same clinician, for another client (who is not named).
+    """
+    refs: list[NoteRef] = []
+    for plan, m in caseload:
+        rid = plan.header.record_id
+        refs += [
+            NoteRef(f"{rid}#{i}", rid, s.date, s.note, plan.header.clinician_name)
+            for i, s in enumerate(m.sessions)
+        ]
+    out: dict[str, list[Finding]] = {plan.header.record_id: [] for plan, _ in caseload}
+    for c in find_copies(refs):
+        other = "" if c.earlier.client == c.note.client else " for another client"
+        how = "word for word" if c.identical else f"{c.similarity:.0%} alike"
+        out[c.note.client].append(
+            Finding(
+                code="copy_forward",
+                session_date=c.note.date,
+                copied_from=c.earlier.date,
+                similarity=c.similarity,
+                copied_span=c.span,
+                message=f"The note repeats a note written on {c.earlier.date}{other} ({how}); "
+                "write what happened in this session.",
             )
         )
     return out

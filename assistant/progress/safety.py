@@ -76,7 +76,7 @@ def safety_findings(
                     code="risk_note",
                     severity="review_now",
                     session_date=s.date,
-                    message=f"The note records risk ('{phrase}'). {REVIEW_NOW}",
+                    message=f"The note records risk ('{phrase}').{_on_file(plan)} {REVIEW_NOW}",
                 )
             )
     for p in progress:
@@ -92,6 +92,19 @@ def safety_findings(
                 )
             )
     return out
+
+
+def _on_file(plan: TreatmentPlan) -> str:
+    """What the plan's safety section already records, so the reader can judge a rise."""
+    sf = plan.safety
+    if sf is None or not sf.risk_assessed:
+        return " The plan records no risk assessment."
+    if sf.suicidal_ideation in ("none", "none_reported", "not_assessed"):
+        return ""
+    return (
+        f" The safety section already records suicidal ideation ({sf.suicidal_ideation}): "
+        "check whether risk has risen."
+    )
 
 
 def cadence_findings(plan: TreatmentPlan, review_days: int) -> list[Finding]:
