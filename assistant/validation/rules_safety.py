@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.text import normalise
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
+from assistant.validation.risk_text import negated_risk
 
 _RISK_MEASURE = re.compile(
     r"\b(c-?ssrs|columbia|asq|sbq-?r|phq-9 item 9|item 9|risk (?:screen|assessment|check))",
@@ -152,30 +154,122 @@ def not_assessed_unstated(ctx: Context) -> Iterator[Hit]:
         yield "safety.actions", "Add an action asking for the risk assessment to be completed."
 
 
+def _safety_texts(ctx: Context) -> list[tuple[str, str]]:
+    """Every text that states something about the client now (discharge criteria are
+    conditions to reach, not statements), with the safety section's reassessment and
+    protective factors."""
+    out = [(p, t) for p, t in ctx.texts if not p.startswith("timeline.discharge_criteria")]
+    s = ctx.plan.safety
+    if s is not None:
+        if s.reassessment:
+            out.append(("safety.reassessment", s.reassessment))
+        out += [(f"safety.protective_factors[{j}]", f) for j, f in enumerate(s.protective_factors)]
+    return out
+
+
+_CONCEPT_FIELD = {
+    "suicidal ideation": "suicidal ideation",
+    "self-harm": "self-harm",
+    "homicidal ideation": "homicidal ideation",
+}
+
+
 @rule("SF05", "safety.denies-unassessed")
 def denies_unassessed(ctx: Context) -> Iterator[Hit]:
-    """The plan never says the client 'denies' something that was not assessed.
+    """The plan never writes as absent ('denies', 'no', 'negative for') a risk that was not
+    assessed. The text is read in its normal form, so hidden characters change nothing.
 
-    Bad: 'Client denies suicidal ideation.' when suicidal ideation was not assessed.
+    Bad: 'Client denies suicidal ideation.' or 'No current risk.' when suicidal ideation
+    was not assessed.
     Good: 'Suicidal ideation not assessed; assess at the next session.'
     """
     missing = _unassessed(ctx)
     if not missing:
         return
-    for path, text in ctx.texts:
-        for sentence in re.split(r"(?<=[.;!?])\s+", text):
-            if not _DENIES.search(sentence):
+    for path, text in _safety_texts(ctx):
+        for st in negated_risk(text):
+            field = _CONCEPT_FIELD.get(st.concept)
+            if st.hypothetical and field is not None:
                 continue
-            about = [f for f in missing if _FIELD_WORDS[f].search(sentence)]
-            named_any = any(w.search(sentence) for w in _FIELD_WORDS.values())
-            if about or not named_any:
-                what = ", ".join(about or missing)
+            if field is None or field in missing:
+                what = field if field in missing else ", ".join(missing)
                 yield (
                     path,
-                    f"This says the client denies something, but {what} was not "
+                    f"This writes '{st.phrase}' as absent, but {what} was not "
                     "assessed: write 'not assessed' instead.",
                 )
                 break
+        else:
+            for sentence in re.split(r"(?<=[.;!?])\s+", normalise(text)):
+                if _DENIES.search(sentence) and not any(
+                    w.search(sentence) for w in _FIELD_WORDS.values()
+                ):
+                    yield (
+                        path,
+                        f"This says the client denies something, but {', '.join(missing)} "
+                        "was not assessed: write 'not assessed' instead.",
+                    )
+                    break
+
+
+def _present(ctx: Context) -> dict[str, str]:
+    """Each risk recorded as present (intake or plan), with how it reads."""
+    out: dict[str, str] = {}
+    r = ctx.intake.risk if ctx.intake is not None else None
+    s = ctx.plan.safety
+    si = [v for v in (r.suicidal_ideation if r else None, s.suicidal_ideation if s else None)
+          if v in _ACTIVE]  # fmt: skip
+    if si:
+        out["suicidal ideation"] = max(si, key=_ACTIVE.index)
+    if (r is not None and r.self_harm == "current") or (s is not None and s.self_harm == "current"):
+        out["self-harm"] = "current"
+    if (r is not None and r.homicidal_ideation is True) or (
+        s is not None and s.homicidal_ideation == "present"
+    ):
+        out["homicidal ideation"] = "present"
+    return out
+
+
+def _contradicts(concept: str, qualified: str | None, present: dict[str, str]) -> str | None:
+    """What the negation contradicts, or None when it is consistent with the record."""
+    if concept in ("risk", "safety planning"):
+        return next(iter(present), None)
+    level = present.get(concept)
+    if level is None:
+        return None
+    if concept == "suicidal ideation" and (
+        (qualified == "active" and level == "passive")
+        or (qualified == "plan" and level in ("passive", "active_without_plan"))
+    ):
+        return None
+    return concept
+
+
+@rule("SF06", "safety.risk-negated")
+def risk_negated(ctx: Context) -> Iterator[Hit]:
+    """No text writes a recorded risk as absent, or safety planning as unneeded, by any
+    wording ('negative for SI', 'reports no suicidal ideation', 'no current risk',
+    'safety planning is unnecessary'), after Unicode normalisation. A narrower negation
+    that fits the record stays ('no active SI' with passive ideation).
+
+    Bad: passive suicidal ideation recorded; a goal reads 'Safety planning is unnecessary.'
+    Good: 'Passive suicidal ideation, no plan or intent; safety plan by session 2.'
+    """
+    present = _present(ctx)
+    if not present:
+        return
+    for path, text in _safety_texts(ctx):
+        for st in negated_risk(text):
+            hit = _contradicts(st.concept, st.qualified, present)
+            if hit is None or (st.hypothetical and st.concept in _CONCEPT_FIELD):
+                continue
+            level = present[hit].replace("_", " ")
+            yield (
+                path,
+                f"This writes '{st.phrase}' as absent or unneeded, but the record shows "
+                f"{hit} ({level}): state the risk as recorded.",
+            )
+            break
 
 
 @rule("PY01", "payer.session-details")
