@@ -241,3 +241,65 @@ def test_importing_the_facts_stage_does_not_load_the_nlp_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_driving_home_after_drinking_is_impaired_driving() -> None:
+    facts = extract(
+        _intake(notes="She has driven herself home after drinking at least three times.")
+    )
+    assert [r.kind for r in facts.risk_to_others] == ["impaired_driving"]
+
+
+def test_medicines_the_drug_list_does_not_name_are_read_from_the_list() -> None:
+    facts = extract(
+        _intake(
+            medications="Amlodipine 5 mg and a statin, prescribed by his primary care "
+            "physician. Considering stimulant medication; none started."
+        )
+    )
+    assert [(m.name, m.dose, m.prescriber) for m in facts.medications] == [
+        ("amlodipine", "5 mg", "primary care physician"),
+        ("statin", None, "primary care physician"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "found"),
+    [
+        ("Panic attacks; drinks 3-4 beers most evenings to take the edge off.", True),
+        ("Panic attacks; no longer drinks 3-4 beers a night since the spring.", False),
+    ],
+)
+def test_drinking_named_in_a_problem_without_an_alcohol_diagnosis(
+    summary: str, found: bool
+) -> None:
+    intake = _intake(presenting_problems=[{"summary": summary}])
+    alcohol = extract(intake).substance("alcohol")
+    assert (alcohol is not None and alcohol.status == "current_use") is found
+
+
+def test_context_risk_to_others_and_means_steps_are_classified() -> None:
+    data = json.loads((INTAKES / "opioid_iop_drug_court.json").read_text())
+    data["context"]["risk_to_others"] = ["pushed his partner against a wall in September"]
+    data["context"]["safety_steps_taken"] = ["two hunting rifles moved to his brother's house"]
+    facts = extract(parse(data))
+    assert [r.kind for r in facts.risk_to_others] == ["violence"]
+    step = facts.safety_steps[0]
+    assert (step.kind, step.evidence[0].path) == (
+        "means_restriction",
+        "context.safety_steps_taken[0]",
+    )
+
+
+def test_only_what_the_court_requires_is_a_scope_not_a_requirement() -> None:
+    facts = extract(
+        _intake(
+            notes="Court-ordered: 12 sessions of counselling. The client agreed that "
+            "attendance may be reported to the court.",
+            preferences=["will do only what the court requires and nothing more"],
+        )
+    )
+    assert facts.legal is not None
+    assert facts.legal.requirements == ["12 sessions of counselling"]
+    assert facts.legal.release_scope == "attendance"
+    assert [p.kind for p in facts.preferences] == ["scope"]

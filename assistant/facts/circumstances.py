@@ -16,16 +16,22 @@ _N = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven)"
 _DAYS = re.compile(
     _N + r"\s+(?:days|mornings|afternoons|evenings|sessions)\s+(?:a|per|each)\s+week", re.I
 )
-_HOURS = re.compile(_N + r"\s+hours\s+(?:a|per|each)\s+day", re.I)
+_HOURS = re.compile(_N + r"\s+hours\s+(?:(?:a|per|each)\s+(?:day|session)|each)\b", re.I)
 
 _MANDATE = re.compile(
     r"\b(drug court|court-mandated|court mandated|mandated|court|probation|parole|judge)\b",
     re.I,
 )
 _DEADLINE = re.compile(r"\bby\s+(\d{4}-\d{2}-\d{2})\b")
-_REQUIRES = re.compile(r"\b(?:requires|required|ordered)\s+(.+?)(?=[.;]\s|[.;]?$)", re.I)
+_REQUIRES = re.compile(r"\b(?:requires|required|ordered)\s*:?\s+(.+?)(?=[.;]\s|[.;]?$)", re.I)
+_NOT_A_REQUIREMENT = re.compile(r"^(?:and|nothing|no more|what|that|him|her|them)\b", re.I)
 _RELEASE_PAREN = re.compile(r"\brelease\b[^.;(]*\(([^)]+)\)", re.I)
 _RELEASE_ALLOWS = re.compile(r"\brelease\b[^.;]*?\ballows\s+([^.;(]+)", re.I)
+_RELEASE_MAY = re.compile(
+    r"\b(?:agreed|consented|consents|agrees) (?:that )?([\w ,]+?) may be "
+    r"(?:reported|shared|released|disclosed|sent)\b",
+    re.I,
+)
 _PAST_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b")
 
 _PERINATAL_CODES = ("F53", "O99.3", "O90.6")
@@ -37,7 +43,7 @@ _BIRTH = re.compile(
 
 # (status, pattern) in priority order: the first that matches wins.
 _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("retired", re.compile(r"\bretire(?:d|ment)\b[\w ]*", re.I)),
+    ("retired", re.compile(r"\bretired(?: [a-z-]+)?\b|\bretirement\b", re.I)),
     (
         "unemployed",
         re.compile(
@@ -56,9 +62,13 @@ _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "employed",
         re.compile(
-            r"\bworks (?:as|at|in|rotating|remotely|from home)[\w ]*|\bstable employment\b"
+            r"\bworks (?:as|at|in|rotating|remotely|from home)(?: [\w-]+){0,5}|\bstable employment\b"
+            r"|\b(?:she|he|they|who) works(?: [\w-]+){0,4}|\b(?:for|at|to|from) work\b"
+            r"|\b(?:sales|new|steady|full-time|part-time|office|warehouse) job\b|\bpromotion\b"
+            r"|\bteam meetings?\b|\bstaff canteen\b|\bcolleagues\b"
             r"|\b(?:at|to) work\b|\bwork days\b|\b[\w-]+ shifts?\b|\bjob history\b"
-            r"|\b(?:accountant|nurse|teacher|paramedic|engineer|librarian|veteran)\b",
+            r"|\b(?:accountant|nurse|teacher|paramedic|engineer|mechanic|electrician|tester|"
+            r"cashier|manager|clerk)\b",
             re.I,
         ),
     ),
@@ -123,9 +133,13 @@ def legal_from_text(intake: Intake, facts: CaseFacts) -> None:
             for req in _REQUIRES.finditer(quote):
                 for part in re.split(r"\s+and\s+", req.group(1)):
                     part = part.strip(" .")
+                    if _NOT_A_REQUIREMENT.match(part):
+                        continue
                     if part and part not in legal.requirements:
                         legal.requirements.append(part)
-        release = _RELEASE_PAREN.search(text) or _RELEASE_ALLOWS.search(text)
+        release = (
+            _RELEASE_PAREN.search(text) or _RELEASE_ALLOWS.search(text) or _RELEASE_MAY.search(text)
+        )
         if release and facts.legal is not None and facts.legal.release_scope is None:
             ev = evidence(path, text, *release.span(1))
             facts.legal.release_scope = ev.quote

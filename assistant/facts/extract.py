@@ -238,7 +238,11 @@ def _from_context(ctx: object, facts: CaseFacts) -> None:
             else "naloxone"
             if "naloxone" in low
             else "means_restriction"
-            if any(w in low for w in ("firearm", "gun", "medication", "lock", "removed"))
+            if any(
+                w in low
+                for w in ("firearm", "gun", "rifle", "medication", "lock", "removed", "sharps")
+            )
+            or re.search(r"\b(?:moved|stored|kept) (?:to|with|at|away)\b", low)
             else "other"
         )
         facts.safety_steps.append(
@@ -255,7 +259,13 @@ def _from_context(ctx: object, facts: CaseFacts) -> None:
             "impaired_driving"
             if "driv" in low
             else "violence"
-            if any(w in low for w in ("hit", "assault", "violen", "fight"))
+            if re.search(
+                r"\b(?:hit|hits|assaulted (?:his|her|their|a)|violen\w*|fight\w*|push\w*|"
+                r"shov\w*|slap\w*|punch\w*|kick\w*|chok\w*|strangl\w*)\b",
+                low,
+            )
+            else "threats"
+            if "threat" in low
             else "other"
         )
         facts.risk_to_others.append(

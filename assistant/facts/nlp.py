@@ -48,6 +48,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "driving after drinking",
         "drives while intoxicated",
         "driving while intoxicated",
+        "over the legal limit",
+        "over the limit",
     ),
     "VIOLENCE": (
         "physical fights",
@@ -63,6 +65,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "violent towards",
         "threatened to hurt",
         "threatened to kill",
+        "pushed his partner",
+        "pushed her partner",
+        "pushed their partner",
+        "shoved his partner",
+        "shoved her partner",
+        "slapped his",
+        "slapped her",
     ),
     "SAFETY_PLAN": ("safety plan",),
     "MEANS": (
@@ -85,11 +94,14 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "self-induced vomiting",
         "laxative use",
         "laxatives",
+        "laxative",
+        "diuretic use",
+        "diuretics",
+        "diuretic",
         "compensatory exercise",
         "panic attacks",
         "psychotic features",
         "psychotic symptoms",
-        "withdrawal seizures",
         "suicide attempts",
         "past attempts",
         "access to firearms",
@@ -226,6 +238,18 @@ def _build() -> Any:
     matcher.add(
         [TargetRule(phrase, label) for label, phrases in _PHRASES.items() for phrase in phrases]
     )
+    # "drove home after drinking", "has driven herself home after two beers"
+    drive = {"LOWER": {"IN": ["drive", "drives", "drove", "driven", "driving"]}}
+    after = {"LOWER": {"IN": ["drinking", "drinks", "using", "beers", "a"]}}
+    matcher.add(
+        [
+            TargetRule(
+                "driving after drinking",
+                "IMPAIRED_DRIVING",
+                pattern=[drive, {"IS_ALPHA": True, "OP": "{0,3}"}, {"LOWER": "after"}, after],
+            )
+        ]
+    )
     context: ConText = nlp.add_pipe("medspacy_context")
     context.add(
         [
@@ -247,8 +271,10 @@ def pipeline() -> Any:
 
 
 def _prefilter() -> re.Pattern[str]:
-    words = sorted({w.lower() for phrases in _PHRASES.values() for w in phrases}, key=len)
-    return re.compile("|".join(re.escape(w) for w in reversed(words)), re.I)
+    words = {w.lower() for phrases in _PHRASES.values() for w in phrases}
+    words |= {"drive", "drove"}  # the token pattern for driving after drinking
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in longest_first), re.I)
 
 
 _ANY_CONCEPT = _prefilter()

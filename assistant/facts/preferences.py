@@ -33,7 +33,7 @@ _THERAPIST = re.compile(
     re.I,
 )
 _SCHEDULING = re.compile(
-    r"\b(?:only|appointments?|sessions? (?:that|after|before|between|on|in)|mornings?|"
+    r"\b(?:appointments?|sessions? (?:that|after|before|between|on|in)|mornings?|"
     r"afternoons?|evenings?|weekends?|weekdays?|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|\d{1,2}(?::\d\d)?\s?(?:am|pm)|schedule|booking|booked|telehealth|"
     r"in-person|nap|school hours|lunchtime)\b",
@@ -41,11 +41,15 @@ _SCHEDULING = re.compile(
 )
 _SCOPE = re.compile(r"\bonly (?:what|the minimum|as much as)\b[^;]*", re.I)
 _TAIL = re.compile(
-    r"\s*(?:,|:|\bfor now\b|\bif possible\b|\byet\b|\bfirst\b|\bat the moment\b|\bright now\b"
+    r"\s*(?:,|:|\s(?:and|but) (?:would|wants?|is|prefers?|will)\b|\bfor now\b|\bif possible\b|\byet\b|\bfirst\b|\bat the moment\b|\bright now\b"
     r"|\bstraight away\b|\bcompletely\b).*$",
     re.I,
 )
-_LEAD = re.compile(r"^(?:the focus (?:to be|being) on|any|a|an|the)\s+", re.I)
+_LEAD = re.compile(r"^(?:the focus (?:to be|being) on|any|a|an|the|be)\s+", re.I)
+_INNER_REFUSAL = re.compile(
+    r"(?:,\s*|\band\s+)(?=(?:does not want|doesn't want|wants to avoid|declines|refuses)\b)",
+    re.I,
+)
 
 
 def _target(raw: str) -> str:
@@ -69,6 +73,13 @@ def classify(text: str) -> list[tuple[str, str | None, int, int]]:
         return [
             ("wants", None, lead, lead + over.end("want")),
             ("refusal", target, target_start, lead + n),
+        ]
+    inner = _INNER_REFUSAL.search(stripped)
+    if inner and not _REFUSAL.match(stripped):
+        rest = stripped[inner.end() :]
+        out = classify(stripped[: inner.start()])
+        return [(k, t, lead + s, lead + e) for k, t, s, e in out] + [
+            (k, t, lead + inner.end() + s, lead + inner.end() + e) for k, t, s, e in classify(rest)
         ]
     refusal = _REFUSAL.match(stripped)
     if refusal:

@@ -13,11 +13,11 @@ import datetime as dt
 import re
 
 from assistant.facts import nlp
+from assistant.facts.medications import medication_mention, other_medications
 from assistant.facts.model import (
     CaregiverFact,
     CaseFacts,
     Evidence,
-    MedicationFact,
     RiskToOthersFact,
     RuledOutFact,
     SafetyStepFact,
@@ -49,6 +49,9 @@ _USE_WORDS = {
 _RULED_CONCEPT = {
     "self-induced vomiting": "vomiting",
     "laxatives": "laxative use",
+    "laxative": "laxative use",
+    "diuretics": "diuretic use",
+    "diuretic": "diuretic use",
     "access to firearms": "firearm access",
     "firearms": "firearm access",
     "firearm": "firearm access",
@@ -66,15 +69,6 @@ _STEP_DONE = re.compile(
     r"carries|kept|locked|reduced|removed|stored)\b",
     re.I,
 )
-_DOSE = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s?(?:mg|mcg|µg|g|ml)\b", re.I)
-_PRESCRIBER = re.compile(
-    r"(?:prescribed by|started [\w\s]*?by|prescriber(?: is)? at|prescriber:?)\s+"
-    r"(?:the |her |his |their |a )?([A-Za-z][\w\s'-]*?)(?=[,.;)]|$)"
-    r"|\((GP|psychiatry|psychiatrist|primary care|PCP)\)"
-    r"|\bby (GP|psychiatry|psychiatrist|primary care|the programme psychiatrist)\b",
-    re.I,
-)
-_NONE = re.compile(r"^\s*(none|nil|no medications?)\b", re.I)
 
 
 def free_text(intake: Intake) -> dict[str, str]:
@@ -143,16 +137,7 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
             elif m.label in _STEP_KIND:
                 _safety_step(facts, structured_steps, path, text, m)
             elif m.label == "RULED" and m.negated and not m.family:
-                concept = _RULED_CONCEPT.get(m.text.lower(), m.text.lower())
-                if not facts.is_ruled_out(concept):
-                    facts.ruled_out.append(
-                        RuledOutFact(
-                            id=f"ruled_out:{concept}",
-                            source="text",
-                            concept=concept,
-                            evidence=[clause(path, text, m.start, m.end)],
-                        )
-                    )
+                _ruled_out(facts, path, text, m)
             elif (
                 m.label == "MEDICATION"
                 and m.current
@@ -162,7 +147,7 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
                     "treatment_history",
                 )
             ):
-                _medication(facts, path, text, m)
+                medication_mention(facts, path, text, m)
             elif (
                 m.label == "PERINATAL"
                 and m.current
@@ -171,7 +156,24 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
             ):
                 facts.population.perinatal = True
                 facts.population.evidence.append(clause(path, text, m.start, m.end))
+    other_medications(intake.medications, found.get("medications", []), facts)
+    _alcohol_from_text(intake, facts)
     _caregivers(intake, facts)
+
+
+def _ruled_out(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -> None:
+    concept = _RULED_CONCEPT.get(m.text.lower(), m.text.lower())
+    if concept == "seizures":
+        concept = "withdrawal seizures"
+    if not facts.is_ruled_out(concept):
+        facts.ruled_out.append(
+            RuledOutFact(
+                id=f"ruled_out:{concept}",
+                source="text",
+                concept=concept,
+                evidence=[clause(path, text, m.start, m.end)],
+            )
+        )
 
 
 def _target_substance(facts: CaseFacts) -> SubstanceFact | None:
@@ -179,6 +181,8 @@ def _target_substance(facts: CaseFacts) -> SubstanceFact | None:
 
 
 def _withdrawal(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -> None:
+    if m.negated and not m.family and m.text.lower() != "withdrawal":
+        _ruled_out(facts, path, text, m)  # "no withdrawal seizures"
     sub = _target_substance(facts)
     if sub is None or m.hypothetical or m.family:
         return
@@ -235,35 +239,6 @@ def _safety_step(
     )
 
 
-def _medication(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -> None:
-    sentence_end = m.sent_start + len(m.sentence)
-    if path == "medications" and _NONE.match(text):
-        return
-    name = m.text.lower()
-    after = text[m.end : sentence_end]
-    nxt = re.search(r"[,;]", after)
-    dose = _DOSE.search(after[: nxt.start()] if nxt and path == "medications" else after)
-    ev = evidence(path, text, m.start, m.end + dose.end() if dose else m.end)
-    pres = _PRESCRIBER.search(m.sentence)
-    prescriber = next((g for g in pres.groups() if g), None) if pres else None
-    existing = next((f for f in facts.medications if f.name == name), None)
-    if existing is None:
-        facts.medications.append(
-            MedicationFact(
-                id=f"medication:{name}",
-                source="text",
-                name=name,
-                dose=dose.group(0) if dose else None,
-                prescriber=prescriber.strip() if prescriber else None,
-                evidence=[ev],
-            )
-        )
-        return
-    existing.dose = existing.dose or (dose.group(0) if dose else None)
-    existing.prescriber = existing.prescriber or (prescriber.strip() if prescriber else None)
-    existing.evidence.append(ev)
-
-
 _CAREGIVER = re.compile(r"[^.]*\b(caregiver|custody|consent(?:ed)?)\b[^.]*", re.I)
 _WHO = re.compile(
     r"\b(mother|father|mum|mom|dad|grandmother|grandfather|aunt|uncle|guardian|foster carer)\b",
@@ -296,3 +271,36 @@ def _caregivers(intake: Intake, facts: CaseFacts) -> None:
                 evidence=[ev],
             )
         )
+
+
+_DRINKS = re.compile(
+    r"\b(?:drinks|drinking)\s+(?:about\s+)?(?:\d+(?:-\d+)?|a|one|two|three|four|five|six)\s+"
+    r"(?:beers?|glass(?:es)? of wine|bottles? of wine|pints?|cans|drinks|shots)\b"
+    r"|\bdrinks (?:heavily|daily|every (?:day|night|evening)|most (?:nights|evenings|days))\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:no|not|never|denies|stopped|quit|no longer)\b", re.I)
+
+
+def _alcohol_from_text(intake: Intake, facts: CaseFacts) -> None:
+    """Current drinking named in a presenting problem when no alcohol diagnosis covers it."""
+    if facts.substance("alcohol") is not None:
+        return
+    for i, p in enumerate(intake.presenting_problems):
+        m = _DRINKS.search(p.summary)
+        if m is None:
+            continue
+        ev = clause(f"presenting_problems[{i}].summary", p.summary, m.start(), m.end())
+        before = p.summary[ev.start or 0 : m.start()]
+        if _NEGATION.search(before):
+            continue
+        facts.substances.append(
+            SubstanceFact(
+                id="substance:alcohol",
+                source="text",
+                substance="alcohol",
+                status="current_use",
+                evidence=[ev],
+            )
+        )
+        return
