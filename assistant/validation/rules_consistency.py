@@ -69,9 +69,10 @@ def targets(plan: TreatmentPlan) -> Iterator[tuple[str, str]]:
 
 
 def words_pattern(text: str) -> re.Pattern[str]:
-    """A pattern for the words of ``text`` in order, allowing a plural 's' and '-' or ' '."""
+    """A pattern for the words of ``text`` in order, allowing a plural 's' and any
+    punctuation between them ('ASRS v1.1', 'weigh-ins')."""
     parts = [re.escape(w.rstrip("s")) + r"s?" for w in re.findall(r"[a-z0-9]+", text.lower())]
-    return re.compile(r"\b" + r"[\s-]+".join(parts) + r"\b", re.IGNORECASE)
+    return re.compile(r"\b" + r"[^a-z0-9]+".join(parts) + r"\b", re.IGNORECASE)
 
 
 def day(d: dt.date) -> str:

@@ -1,19 +1,19 @@
 """Clinical consistency: every figure the intake measured is used by the plan.
 
 A scored measure or a behavioural baseline recorded at intake appears in the plan, either
-as an objective's baseline or as a monitored measure (the plan's ``monitored_measures``,
-when the plan model has them). A placeholder stands only where the intake has no figure.
+as an objective's baseline or as one of the plan's ``monitored_measures``. A placeholder
+stands only where the intake has no figure; a figure from before a change is not a
+current baseline.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from assistant import instruments
-from assistant.facts.model import BaselineFact, MeasureFact
-from assistant.plan import Objective, TreatmentPlan
+from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
+from assistant.plan import MonitoredMeasure, Objective, TreatmentPlan
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_consistency import (
@@ -25,20 +25,25 @@ from assistant.validation.rules_consistency import (
 
 
 def monitored_texts(plan: TreatmentPlan) -> list[str]:
-    """The plan's monitored measures as text, whatever their shape (a plan model without
-    ``monitored_measures`` has none)."""
-    items = getattr(plan, "monitored_measures", None) or []
-    return [_flatten(item) for item in items]
+    """The plan's monitored measures as they read in the plan."""
+    return [mm.text() for mm in plan.monitored_measures]
 
 
-def _flatten(item: Any) -> str:
-    if hasattr(item, "model_dump"):
-        item = item.model_dump()
-    if isinstance(item, dict):
-        return " ".join(_flatten(v) for v in item.values() if v is not None)
-    if isinstance(item, (list, tuple)):
-        return " ".join(_flatten(v) for v in item)
-    return str(item)
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _monitored(m: MeasureFact, plan: TreatmentPlan) -> list[MonitoredMeasure]:
+    """The plan's monitored measures that track the instrument ``m`` records."""
+    out = []
+    for mm in plan.monitored_measures:
+        inst = instruments.get(mm.instrument)
+        same = (inst is not None and m.validated and inst.id == m.instrument) or _key(
+            mm.instrument
+        ) in (_key(m.instrument), _key(m.name_as_written))
+        if same:
+            out.append(mm)
+    return out
 
 
 def _fmt(x: float) -> str:
@@ -85,12 +90,6 @@ def _stated_with_score(m: MeasureFact, texts: list[str]) -> bool:
     )
 
 
-def _monitors(m: MeasureFact, texts: list[str]) -> bool:
-    if m.validated:
-        return any(m.instrument in _instrument_ids(t) for t in texts)
-    return any(_names(m).search(t) for t in texts)
-
-
 @rule("CF07", "consistency.measure-unused")
 def measure_unused(ctx: Context) -> Iterator[Hit]:
     """Every scored measure recorded at intake (a PHQ-9 in an anxiety plan, an ISI, an AUDIT)
@@ -105,10 +104,17 @@ def measure_unused(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None:
         return
-    monitored = monitored_texts(ctx.plan)
     for m in facts.measures:
         where = f"{m.name_as_written} {_fmt(m.score)}" + (f" ({day(m.date)})" if m.date else "")
-        if _monitors(m, monitored):
+        tracked = _monitored(m, ctx.plan)
+        if any(mm.baseline == m.score for mm in tracked):
+            continue
+        if tracked:
+            yield (
+                "monitored_measures",
+                f"The intake records {where}, but the plan monitors it from "
+                f"{tracked[0].baseline_text}: use the recorded score as its baseline.",
+            )
             continue
         if _screening(m) and _stated_with_score(m, [t for _, t in ctx.texts]):
             continue
@@ -161,6 +167,12 @@ def _same_figure(b: BaselineFact, o: Objective) -> bool:
     return base.value == b.low and high == b.high
 
 
+def _history(facts: CaseFacts, b: BaselineFact) -> bool:
+    """A figure from before a change: an earlier window, or use counted before the
+    abstinence the case records (a count of 0 days of use is the abstinence itself)."""
+    return not b.current or (b.high > 0 and abstinent_use(facts, b.measure))
+
+
 @rule("CF08", "consistency.baseline-unused")
 def baseline_unused(ctx: Context) -> Iterator[Hit]:
     """Every current behavioural baseline from the intake is the baseline of the objective
@@ -177,7 +189,7 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
         return
     monitored = monitored_texts(ctx.plan)
     for b in facts.baselines:
-        if not b.current or abstinent_use(facts, b.measure):
+        if _history(facts, b):
             continue
         figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
@@ -198,3 +210,31 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
             f"The intake records {figure}, but no objective starts from it: use it as "
             "the baseline of the objective that measures it, or monitor it.",
         )
+
+
+# ---------------------------------------------------------------- CF14 history as baseline
+
+
+@rule("CF14", "consistency.history-as-baseline")
+def history_as_baseline(ctx: Context) -> Iterator[Hit]:
+    """No objective starts from a figure that describes an earlier period: drinking in the
+    30 days before detox, or use before the abstinence the case records, is history.
+
+    Bad: abstinent since detox; 'Cut drinking from 30-35 standard drinks a week (the month before detox) to 7.'
+    Good: 'Keep 0 drinking days a week (abstinent since 2026-09-20) for 12 weeks, with a written relapse plan.'
+    """
+    facts = ctx.facts
+    if facts is None:
+        return
+    for b in facts.baselines:
+        if not _history(facts, b):
+            continue
+        when = f" ({b.window})" if b.window else ""
+        for path, _, o in ctx.objectives:
+            if _about(b, o) and _same_figure(b, o):
+                yield (
+                    f"{path}.baseline",
+                    f"This objective starts from {b.measure}: {b.value}{when}, a figure from "
+                    "before the change the case records: use the current figure, or "
+                    "record it at the first session.",
+                )

@@ -1,7 +1,9 @@
 """Clinical consistency: the treatment proposed fits what the client chose and the case.
 
-Nothing the client refused is proposed, and trauma-focused therapies, which are
-alternatives, are not prescribed in parallel for one problem.
+Nothing the client refused is proposed; trauma-focused therapies, which are alternatives,
+are not prescribed in parallel for one problem; medication already prescribed leads to
+coordination with the prescriber; a minor's plan says what the caregivers do and what is
+shared with them.
 """
 
 from __future__ import annotations
@@ -137,4 +139,72 @@ def parallel_trauma_therapies(ctx: Context) -> Iterator[Hit]:
             f"{' and '.join(distinct)} are prescribed in parallel for problem {problem}: "
             "they are alternatives; keep one and name the other as the alternative, with the "
             "reason to choose it.",
+        )
+
+
+# ---------------------------------------------------------------- CF15 medication
+
+_COORDINATION = re.compile(
+    r"prescrib\w*|psychiatr\w*|primary care|\bGP\b|physician|doctor|medication "
+    r"(?:coordination|management|review|evaluation|check)|coordinat\w* with|"
+    r"liaise|liaison",
+    re.IGNORECASE,
+)
+
+
+@rule("CF15", "consistency.medication-without-prescriber")
+def medication_without_prescriber(ctx: Context) -> Iterator[Hit]:
+    """Medication the client already takes leads to coordination with the prescriber (an
+    intervention, an objective or a safety action that names them).
+
+    Bad: sertraline 100 mg prescribed by the GP; the plan never mentions the prescriber.
+    Good: 'Coordinate with the prescribing GP at intake and at each review (with the client's consent).'
+    """
+    facts = ctx.facts
+    if facts is None or not facts.medications:
+        return
+    if any(_COORDINATION.search(text) for _, text in targets(ctx.plan)):
+        return
+    names = ", ".join(m.name for m in facts.medications)
+    who = next((m.prescriber for m in facts.medications if m.prescriber), None)
+    yield (
+        "interventions",
+        f"The client already takes {names}, but the plan has no coordination with "
+        f"{who or 'the prescriber'}: add it (with the client's consent).",
+    )
+
+
+# ---------------------------------------------------------------- CF16 minors
+
+_CAREGIVER = re.compile(r"parent\w*|caregiver\w*|guardian\w*|mother|father|carer\w*|family", re.I)
+_SHARED = re.compile(r"confidential\w*|what (?:is|will be) shared|consent\w*|privacy", re.I)
+
+
+@rule("CF16", "consistency.minor-without-caregiver-role")
+def minor_without_caregiver_role(ctx: Context) -> Iterator[Hit]:
+    """A minor's plan says what the caregivers do (who consents, who attends) and what is
+    kept confidential and what is shared with them.
+
+    Bad: a 15-year-old's plan with no mention of her parents or of confidentiality.
+    Good: 'Mother consents and joins the last 10 minutes of every third session; what the client says stays private unless there is a risk to safety.'
+    """
+    facts = ctx.facts
+    if facts is None or facts.population is None:
+        return
+    if facts.population.age_band not in ("child", "adolescent"):
+        return
+    texts = [t for _, t in targets(ctx.plan)] + list(ctx.plan.sequencing)
+    if ctx.plan.safety is not None:
+        texts.append(ctx.plan.safety.summary)
+    if not any(_CAREGIVER.search(t) for t in texts):
+        yield (
+            "interventions",
+            f"The client is {facts.population.age}: say what the caregivers do (who "
+            "consents, who attends).",
+        )
+    if not any(_SHARED.search(t) for t in texts):
+        yield (
+            "sequencing",
+            f"The client is {facts.population.age}: say what stays confidential and what is "
+            "shared with the caregivers.",
         )
