@@ -349,6 +349,15 @@ def test_the_loader_refuses_with_one_line_naming_the_field(change, message) -> N
     assert any(message in p for p in exc.value.problems), exc.value.problems
 
 
+def test_not_a_number_is_refused() -> None:
+    text = (
+        '{"format": "treatment-measures/1", "record_id": "a", "entries": '
+        '[{"date": "2026-11-01", "measure": "naps", "value": NaN, "unit": "per week"}]}'
+    )
+    with pytest.raises(MeasuresError, match=r"entries\[0\]\.value: must be a finite number"):
+        loads(text, today=AS_OF)
+
+
 def test_duplicate_keys_are_refused() -> None:
     text = '{"format": "treatment-measures/1", "record_id": "a", "record_id": "b", "entries": []}'
     with pytest.raises(MeasuresError, match="'record_id' appears twice"):

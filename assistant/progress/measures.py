@@ -12,6 +12,7 @@ questionnaire order, so that a risk item (PHQ-9 item 9) can be read between revi
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -61,6 +62,8 @@ def _iso_date(value: Any) -> Any:
 def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"must be a number; got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"must be a finite number; got {value!r}")
     return value
 
 
