@@ -18,6 +18,7 @@ from assistant import instruments
 from assistant.errors import ConfigError
 
 PLAIN_WORDS = Path(__file__).resolve().parent / "plain_words.yaml"
+_names_pattern = lru_cache(maxsize=1)(instruments.names_pattern)
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,7 @@ def jargon_in(text: str) -> list[str]:
     """Every listed clinical term and instrument name still in ``text``."""
     words = load()
     found = [m.group(0) for m in words.pattern.finditer(text)]
-    found += [
-        m.group(0) for m in instruments.names_pattern().finditer(text) if _is_name(m.group(0))
-    ]
+    found += [m.group(0) for m in _names_pattern().finditer(text) if _is_name(m.group(0))]
     return found
 
 
@@ -156,7 +155,7 @@ def plain(text: str, pronouns: str | None = None) -> str:
     words = load()
     about_client = re.search(r"\bclient\b", text, re.IGNORECASE) is not None
     out = _PARENS.sub("", text)
-    out = instruments.names_pattern().sub(
+    out = _names_pattern().sub(
         lambda m: f"the {words.questionnaire(m.group(0))}" if _is_name(m.group(0)) else m.group(0),
         out,
     )

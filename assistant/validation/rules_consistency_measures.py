@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant import instruments
 from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
@@ -46,6 +47,9 @@ def _monitored(m: MeasureFact, plan: TreatmentPlan) -> list[MonitoredMeasure]:
     return out
 
 
+_names_pattern = lru_cache(maxsize=1)(instruments.names_pattern)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -53,13 +57,15 @@ def _fmt(x: float) -> str:
 # ---------------------------------------------------------------- CF07 scored measures
 
 
-def _instrument_ids(text: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _instrument_ids(text: str) -> frozenset[str]:
+    """The registry ids of the instruments ``text`` names (cached: the same texts recur)."""
     out = set()
-    for m in instruments.names_pattern().finditer(text):
+    for m in _names_pattern().finditer(text):
         inst = instruments.get(m.group(0))
         if inst is not None:
             out.add(inst.id)
-    return out
+    return frozenset(out)
 
 
 def _names(m: MeasureFact) -> re.Pattern[str]:
