@@ -204,7 +204,6 @@ class ExamplePlan(_Strict):
     sources: list[Source] = Field(min_length=1)
 
 
-
 # ---------------------------------------------------------------- drafting rules
 
 
@@ -236,9 +235,8 @@ class ComposedObjectiveRule(_Strict):
     increase: str
     maintain_zero: str
     target_placeholder: str
-    weeks: int = Field(ge=1, le=104)
-    increase_words: list[str]
-    decrease_words: list[str]
+    fewer_words: list[str]
+    more_words: list[str]
 
 
 class AbstinenceRule(_Strict):
@@ -306,7 +304,7 @@ class DraftingRules(_Strict):
     safety_steps: dict[str, str]
     risk_to_others: dict[str, RiskToOthersRule]
     trauma_alternatives: TraumaAlternatives
-    work_words: list[str]
+    work_phrases: list[str]
     student_swaps: dict[str, str]
 
     @model_validator(mode="after")

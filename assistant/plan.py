@@ -199,6 +199,32 @@ class Timeline(_Model):
     provenance: Provenance | None = None
 
 
+class MonitoredMeasure(_Model):
+    """A scored measure the plan tracks without making it an objective (a PHQ-9 in an
+    anxiety plan, an ISI, an AUDIT): its intake baseline and how often it is repeated."""
+
+    instrument: str
+    baseline: float
+    baseline_text: str = Field(
+        description="How the score reads in the plan: '14', '14 (moderate)'."
+    )
+    date: dt.date | None = None
+    cadence: str = Field(description="How often it is repeated: 'every session or monthly'.")
+    validated: bool = Field(
+        default=True, description="False for an instrument the registry does not know."
+    )
+    note: str = ""
+    provenance: Provenance
+
+    def text(self) -> str:
+        when = f" on {self.date.isoformat()}" if self.date else ""
+        unvalidated = "" if self.validated else " (not a validated measure in the registry)"
+        return (
+            f"{self.instrument} {self.baseline_text}{when}{unvalidated}; repeat {self.cadence}"
+            + (f". {self.note}" if self.note else "")
+        )
+
+
 RiskLevel = Literal["not_assessed", "to_be_rated", "none_identified", "low", "moderate", "high"]
 
 
@@ -251,6 +277,10 @@ class TreatmentPlan(_Model):
     timeline: Timeline = Field(default_factory=Timeline)
     strengths: list[str] = Field(default_factory=list)
     sequencing: list[str] = Field(default_factory=list)
+    monitored_measures: list[MonitoredMeasure] = Field(
+        default_factory=list,
+        description="Scored measures tracked alongside the objectives, with their baselines.",
+    )
     safety: Safety | None = None
     signatures: list[Signature] = Field(default_factory=list)
     status: PlanStatus = "draft"

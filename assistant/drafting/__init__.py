@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from assistant import logs
 from assistant.drafting.offline import OfflineDrafter
+from assistant.facts import CaseFacts, extract
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase, load_cached
 from assistant.notices import Notice, notices
@@ -66,12 +67,15 @@ def draft(
     knowledge: KnowledgeBase | None = None,
     retriever: Any | None = None,
     review_interval_days: int | None = None,
+    facts: CaseFacts | None = None,
 ) -> DraftResult:
     """Draft a plan for ``intake`` and run it through the validator.
 
     ``drafter`` is ``"offline"`` (default), ``"llm"`` (built from settings) or an object with
     a ``draft`` method. ``retriever`` is optional: without it the offline drafter chooses
-    records by diagnosis code and wording alone.
+    records by diagnosis code and wording alone. ``facts`` are the case facts the clinician
+    confirmed; without them the intake is read into facts here (``assistant.facts.extract``).
+    The plan keeps the facts it was drafted from in ``case_facts``.
     """
     from assistant.config import get_settings
     from assistant.validation import validate
@@ -85,9 +89,12 @@ def draft(
         intake.clinician.license_number if intake.clinician else None,
     )
     started = time.perf_counter()
+    case = facts or extract(intake)
     rank, retrieved_ids, hits = _retrieval(intake, retriever)
     interval = review_interval_days or settings.review_interval_days
-    base = OfflineDrafter(kb, review_interval_days=interval).compose(intake, rank, retrieved_ids)
+    base = OfflineDrafter(kb, review_interval_days=interval).compose(
+        intake, rank, retrieved_ids, facts=case
+    )
     plan = base
     if drafter is None or drafter == "offline":
         pass
@@ -103,6 +110,8 @@ def draft(
         plan = drafter.draft(
             intake, base, DraftContext(knowledge=kb, profile=profile, retrieved=hits)
         )
+    if plan.case_facts is None:
+        plan.case_facts = case
     plan.draft.latency_ms = round((time.perf_counter() - started) * 1000, 1)
     report = validate(plan, intake, profile=profile)
     log.info("drafted plan with %d goals; %d findings", len(plan.goals), len(report.findings))

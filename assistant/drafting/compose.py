@@ -8,12 +8,14 @@ knowledge item. When none of them supplies a figure, the item gets a visible pla
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from assistant import instruments
+from assistant.drafting import measures
 from assistant.drafting.select import overlap
+from assistant.facts import extract
+from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
 from assistant.intake import BehaviouralBaseline, Intake, PresentingProblem
 from assistant.knowledge import InterventionOption, ObjectiveTemplate
 from assistant.plan import (
@@ -110,21 +112,22 @@ class Filled:
     warnings: list[str]
 
 
-_MEASURE_WORDS = re.compile(r"[a-z]+")
-
-
 def match_baseline(template: ObjectiveTemplate, intake: Intake) -> BehaviouralBaseline | None:
     """The intake's behavioural baseline that this template measures, if any."""
-    if not template.baseline_measure:
+    facts = extract(intake)
+    found = measures.match_baseline(template, measures.current_baselines(facts, None), set())
+    if found is None:
         return None
-    want = template.baseline_measure.lower()
-    best, best_score = None, 0.0
-    for b in intake.baselines:
-        have = f"{b.measure} {b.unit}".lower()
-        score = 1.0 if want in have else overlap(want, have)
-        if score > best_score:
-            best, best_score = b, score
-    return best if best_score >= 0.5 else None
+    index = int(found.id.split(":")[1]) if found.id.startswith("baseline:") else -1
+    return intake.baselines[index] if 0 <= index < len(intake.baselines) else None
+
+
+def _score(facts: CaseFacts, inst: instruments.Instrument) -> MeasureFact | None:
+    found = None
+    for m in facts.measures:
+        if m.validated and m.instrument == inst.id:
+            found = m  # the latest one wins, as the intake lists them
+    return found
 
 
 def _instrument_target(
@@ -171,9 +174,21 @@ def _instrument_target(
 
 
 def fill_objective(
-    template: ObjectiveTemplate, intake: Intake, max_weeks: int
+    template: ObjectiveTemplate,
+    intake: Intake,
+    max_weeks: int,
+    facts: CaseFacts | None = None,
+    used: set[str] | None = None,
+    baselines: list[BaselineFact] | None = None,
 ) -> tuple[Filled | None, str | None]:
-    """Fill one objective template for this client. Returns (objective parts, skip reason)."""
+    """Fill one objective template for this client from the case facts. Returns (objective
+    parts, skip reason). ``used`` holds the ids of baselines other objectives already took;
+    the baseline this one takes is added to it."""
+    facts = facts or extract(intake)
+    used = used if used is not None else set()
+    if baselines is None:
+        baselines = measures.current_baselines(facts, None)
+    matched: BaselineFact | None = None
     weeks = min(template.timeframe_weeks, max_weeks)
     timeframe = Timeframe(weeks=weeks)
     warnings: list[str] = []
@@ -182,7 +197,7 @@ def fill_objective(
     rule = template.target
 
     if inst is not None and not inst.categorical:
-        a = intake.score(inst.id)
+        a = _score(facts, inst)
         if a is None:
             return None, f"no {inst.id} score in the intake"
         baseline = Baseline(
@@ -201,9 +216,7 @@ def fill_objective(
         metric = inst.id
     elif rule.kind == "completion":
         direction = "achieve"
-        baseline = Baseline(
-            value=None, text=placeholder("baseline", "note what is already in place")
-        )
+        baseline = Baseline(value=None, text=NOT_YET)
         if rule.value is not None:
             timeframe = Timeframe(by_session=int(rule.value))
             target = Target(value=None, text=f"done by session {fmt(rule.value)}", comparator="=")
@@ -212,16 +225,10 @@ def fill_objective(
         metric = template.metric
     else:
         metric = template.metric
-        matched = match_baseline(template, intake)
+        matched = measures.match_baseline(template, baselines, used)
         if matched is not None:
-            lo, hi = matched.bounds()
-            baseline = Baseline(
-                value=lo,
-                high=hi if hi != lo else None,
-                text=str(matched.value) if isinstance(matched.value, str) else fmt(matched.value),
-                date=intake.intake_date,
-                source=matched.source or "intake",
-            )
+            lo, hi = matched.low, matched.high
+            baseline = measures.baseline_of(matched, intake.intake_date)
             if rule.value is not None:
                 if direction == "decrease" and lo <= rule.value:
                     return (
@@ -272,6 +279,8 @@ def fill_objective(
     if target.is_placeholder and target.text not in text:
         text = text.rstrip(".") + f" Target {target.text}."
     text = complete_sentence(text, timeframe, template.measurement)
+    if matched is not None:
+        used.add(matched.id)
     return (
         Filled(
             text=text,
@@ -285,6 +294,9 @@ def fill_objective(
         ),
         None,
     )
+
+
+NOT_YET = "none recorded at intake"
 
 
 def assign_client_goals(
@@ -330,7 +342,8 @@ def add_intervention(
     if o.session_minutes:
         freq = f"{o.frequency}, {o.session_minutes}-minute sessions"
     if o.sessions:
-        freq += f", {o.sessions.min}-{o.sessions.max} sessions"
+        n = o.sessions
+        freq += f", {n.min} sessions" if n.min == n.max else f", {n.min}-{n.max} sessions"
     if scheduling:
         freq += " (client's limits: " + "; ".join(scheduling) + ")"
     interventions[o.id] = Intervention(

@@ -6,10 +6,12 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from assistant import notices as notices_mod
-from assistant.drafting import compose, safety
+from assistant.drafting import casefit, compose, measures, safety
+from assistant.drafting.choose import ObjectivePicker, renumber
 from assistant.drafting.select import (
     Preferences,
     ProblemGroup,
@@ -20,8 +22,10 @@ from assistant.drafting.select import (
     read_preferences,
 )
 from assistant.drafting.sequencing import order_of_work
+from assistant.facts import extract
+from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
-from assistant.knowledge import KnowledgeBase, ObjectiveTemplate, Presentation
+from assistant.knowledge import InterventionOption, KnowledgeBase, ObjectiveTemplate, Presentation
 from assistant.plan import (
     DraftInfo,
     Goal,
@@ -36,9 +40,6 @@ from assistant.plan import (
     placeholder,
 )
 
-MAX_OBJECTIVES_PER_GOAL = 4
-STAGE_ORDER = {"safety": 0, "skills": 1, "application": 2, "outcome": 3}
-
 
 class OfflineDrafter:
     name = "offline"
@@ -46,6 +47,8 @@ class OfflineDrafter:
     def __init__(self, knowledge: KnowledgeBase, review_interval_days: int = 90):
         self.kb = knowledge
         self.review_interval_days = review_interval_days
+        self._trauma: dict[str, str] = {}
+        self._trauma_notes: list[str] = []
 
     # ------------------------------------------------------------------ entry
 
@@ -54,7 +57,10 @@ class OfflineDrafter:
         intake: Intake,
         retrieval_rank: dict[str, float] | None = None,
         retrieved: list[str] | None = None,
+        facts: CaseFacts | None = None,
     ) -> TreatmentPlan:
+        facts = facts or extract(intake)
+        self._trauma, self._trauma_notes = {}, []
         notices = notices_mod.notices(intake)
         skip_paths = {n.path for n in notices if n.kind == "instruction"}
         warnings = [f"{n.path}: {n.message}" for n in notices]
@@ -64,6 +70,16 @@ class OfflineDrafter:
         groups = group_problems(self.kb, intake, retrieval_rank)
         records = [g.presentation for g in groups if g.presentation is not None]
         weeks = max((p.timeline.weeks for p in records), default=12)
+        bound = casefit.weeks_to_deadline(facts, intake.intake_date)
+        lvl = casefit.level_of_care(facts, self.kb.rules) if self.kb.rules else None
+        if lvl is not None:
+            weeks = min(weeks, lvl.programme_weeks or weeks)
+        if bound is not None:
+            weeks = min(weeks, bound)
+        mod = self.kb.modules.get(safety.SAFETY_MODULE)
+        picker = ObjectivePicker(
+            intake, facts, self.kb.rules, weeks, (mod.id, mod.version) if mod else ("", 0)
+        )
 
         problems: list[Problem] = []
         goals: list[Goal] = []
@@ -89,12 +105,11 @@ class OfflineDrafter:
                 )
                 continue
             for goal in self._goals(
-                intake,
+                picker,
                 g.presentation,
                 pid,
                 offset + len(goals),
                 client_goals[gi],
-                weeks,
                 prefs,
                 interventions,
                 warnings,
@@ -107,12 +122,17 @@ class OfflineDrafter:
             ):
                 goals.append(goal)
 
+        picker.finish(goals, groups, interventions)
         if has_safety:
-            goals.insert(0, safety.safety_goal(self.kb, intake, problems[0].id, interventions))
-        plan_safety = safety.section(intake)
+            goals.insert(
+                0, safety.safety_goal(self.kb, intake, problems[0].id, interventions, facts)
+            )
+        renumber(goals, interventions)
+        plan_safety = safety.section(intake, facts, self.kb.rules)
 
-        timeline = self._timeline(intake, records, weeks, prefs)
-        sequencing = order_of_work(intake, groups)
+        timeline = self._timeline(intake, records, weeks, prefs, facts, picker.fit_text)
+        sequencing = order_of_work(intake, groups, facts, self.kb.rules)
+        sequencing += picker.notes + self._trauma_notes
         plan = TreatmentPlan(
             header=Header(
                 client_name=intake.client.name,
@@ -144,8 +164,12 @@ class OfflineDrafter:
                 drafter=self.name,
                 knowledge_hash=self.kb.content_hash,
                 retrieved=list(retrieved or []),
-                warnings=list(dict.fromkeys(warnings)),
+                warnings=list(dict.fromkeys(warnings + picker.warnings)),
             ),
+            monitored_measures=measures.monitored_measures(
+                facts, [o for g in goals for o in g.objectives], self.kb.rules
+            ),
+            case_facts=facts,
         )
         return plan
 
@@ -201,62 +225,53 @@ class OfflineDrafter:
 
     def _goals(
         self,
-        intake: Intake,
+        picker: ObjectivePicker,
         pres: Presentation,
         pid: str,
         start: int,
         client_goals: list[str],
-        weeks: int,
         prefs: Preferences,
         interventions: dict[str, Intervention],
         warnings: list[str],
         impacts: list[str],
     ) -> list[Goal]:
-        templates = {o.id: o for o in pres.objectives}
         out: list[Goal] = []
         used_client_goals = False
         for gt in pres.goals[:2]:
-            filled = []
-            for oid in gt.objectives:
-                f, why = compose.fill_objective(templates[oid], intake, weeks)
-                if f is not None:
-                    filled.append((templates[oid], f))
-            if not filled:
+            fitted = picker.fit_text(" ".join(gt.text.split()))
+            if fitted is None and out:
                 continue
-            filled.sort(key=lambda tf: STAGE_ORDER[tf[0].stage])
-            filled = _trim(filled)
+            chosen = picker.pick(pres, gt)
+            if not chosen and out:
+                continue
+            if not chosen:
+                chosen = picker.pick(pres, gt, keep_placeholders=True)
+            if not chosen:
+                continue
             gid = f"G{start + len(out) + 1}"
             cg = client_goals if not used_client_goals else []
             used_client_goals = used_client_goals or bool(cg)
             own_impacts = [] if cg else impacts[2 * len(out) : 2 * len(out) + 2]
-            statement = compose.goal_statement(gt.text, cg, own_impacts)
+            statement = compose.goal_statement(
+                fitted or f"{pres.title}: the difficulties the client describes ease.",
+                cg,
+                own_impacts,
+            )
             objectives = []
-            for k, (tmpl, f) in enumerate(filled):
+            for k, cand in enumerate(chosen):
                 oid = f"{gid}.O{k + 1}"
-                ivs = self._interventions_for(pres, tmpl, prefs, interventions, oid, warnings)
-                warnings.extend(f.warnings)
-                objectives.append(
-                    Objective(
-                        id=oid,
-                        text=f.text,
-                        metric=f.metric,
-                        instrument=f.instrument,
-                        baseline=f.baseline,
-                        target=f.target,
-                        direction=f.direction,
-                        timeframe=f.timeframe,
-                        measurement=tmpl.measurement,
-                        frequency=tmpl.frequency,
-                        stage=tmpl.stage,
-                        provenance=compose.knowledge_provenance(
-                            pres.id, pres.version, tmpl.id, f.text
-                        ),
+                objective = cand.objective(oid, pres)
+                if cand.template is not None:
+                    ivs = self._interventions_for(
+                        pres, cand.template, prefs, interventions, oid, warnings
                     )
-                )
-                if not ivs:
-                    warnings.append(
-                        f"{oid}: every intervention for this objective conflicts with a stated preference; discuss options with the client."
-                    )
+                    if not ivs:
+                        warnings.append(
+                            f"{oid}: every intervention for this objective conflicts with a "
+                            "stated preference; discuss options with the client."
+                        )
+                warnings.extend(cand.warnings)
+                objectives.append(objective)
             out.append(
                 Goal(
                     id=gid,
@@ -269,6 +284,7 @@ class OfflineDrafter:
                     ),
                 )
             )
+            picker.goal_made(out[-1], pres)
         return out
 
     def _interventions_for(
@@ -290,6 +306,7 @@ class OfflineDrafter:
             if not ok_o:
                 warnings.append(f"{o.name} not proposed: {why}.")
         ok.sort(key=lambda o: -preference_score(o, prefs))
+        ok = self._one_trauma_therapy(pres, ok, prefs)
         chosen = ok[:1]
         for o in chosen:
             compose.add_intervention(
@@ -297,8 +314,52 @@ class OfflineDrafter:
             )
         return [o.id for o in chosen]
 
+    def _one_trauma_therapy(
+        self, pres: Presentation, ok: list[InterventionOption], prefs: Preferences
+    ) -> list[InterventionOption]:
+        """One trauma-focused therapy per problem: the first one chosen stays the choice, and
+        the next allowed one is named as the alternative with the reason to pick it."""
+        rules = self.kb.rules
+        if rules is None:
+            return ok
+        trauma = rules.trauma_alternatives
+        options = {i.id: i for i in pres.interventions}
+        chosen_id = self._trauma.get(pres.id)
+        if chosen_id is None:
+            if not ok or ok[0].id not in trauma.therapies:
+                return ok
+            chosen_id = self._trauma[pres.id] = ok[0].id
+            others = [
+                options[t]
+                for t in trauma.therapies
+                if t in options and t != chosen_id and allowed(options[t], prefs)[0]
+            ]
+            others.sort(key=lambda o: -preference_score(o, prefs))
+            if others:
+                alt = others[0]
+                self._trauma_notes.append(
+                    " ".join(
+                        trauma.text.format(
+                            chosen=options[chosen_id].name,
+                            alternative=alt.name,
+                            reason=trauma.reason.get(alt.id, "the client's preference"),
+                        ).split()
+                    )
+                )
+            return ok
+        rest = [o for o in ok if o.id not in trauma.therapies]
+        if len(rest) == len(ok):
+            return ok
+        return [options[chosen_id], *rest]
+
     def _timeline(
-        self, intake: Intake, records: list[Presentation], weeks: int, prefs: Preferences
+        self,
+        intake: Intake,
+        records: list[Presentation],
+        weeks: int,
+        prefs: Preferences,
+        facts: CaseFacts,
+        fit: Callable[[str], str | None] | None = None,
     ) -> Timeline:
         if not records:
             return Timeline(
@@ -311,17 +372,37 @@ class OfflineDrafter:
         criteria: list[str] = []
         for p in records:
             criteria.extend(" ".join(c.split()) for c in p.timeline.discharge_criteria)
+        rules = self.kb.rules
+        if fit is not None:
+            criteria = [c for c in map(fit, criteria) if c]
         freq = tl.frequency
+        minutes = tl.session_minutes
+        lo = tl.sessions.min
+        hi = max(p.timeline.sessions.max for p in records)
+        if weeks < tl.weeks:
+            # a shorter course (a deadline) scales the session estimate with it
+            lo = max(1, min(lo, round(lo * weeks / tl.weeks)))
+            hi = max(lo, min(hi, weeks))
+        lvl = casefit.level_of_care(facts, rules) if rules else None
+        if lvl is not None:
+            dose = casefit.programme_dose(facts, lvl, weeks)
+            freq, minutes, lo, hi = (
+                dose.frequency,
+                dose.session_minutes,
+                dose.sessions_min,
+                dose.sessions_max,
+            )
         if prefs.scheduling:
             freq += " (client's limits: " + "; ".join(prefs.scheduling) + ")"
+        review = _review_dates(intake, review_weeks, weeks, self.review_interval_days)
         return Timeline(
-            estimated_sessions_min=tl.sessions.min,
-            estimated_sessions_max=max(p.timeline.sessions.max for p in records),
+            estimated_sessions_min=lo,
+            estimated_sessions_max=hi,
             estimated_weeks=weeks,
-            session_type="individual",
-            session_minutes=tl.session_minutes,
+            session_type="group" if lvl is not None else "individual",
+            session_minutes=minutes,
             session_frequency=freq,
-            review_dates=_review_dates(intake, review_weeks, weeks, self.review_interval_days),
+            review_dates=casefit.bound_dates(review, facts),
             discharge_criteria=list(dict.fromkeys(criteria)),
             provenance=compose.knowledge_provenance(
                 main.id, main.version, f"{main.id}.timeline", ""
@@ -342,17 +423,6 @@ def _instruments_for(pres: Presentation | None, intake: Intake) -> list[str]:
     # scores the intake holds that this record's objectives do not name are still shown once,
     # on the first problem that could use them
     return list(dict.fromkeys(ids))
-
-
-def _trim(
-    filled: list[tuple[ObjectiveTemplate, compose.Filled]],
-) -> list[tuple[ObjectiveTemplate, compose.Filled]]:
-    if len(filled) <= MAX_OBJECTIVES_PER_GOAL:
-        return filled
-    # keep the outcome measure and the strongest application/skill items
-    outcome = [f for f in filled if f[0].stage == "outcome"][:1]
-    rest = [f for f in filled if f not in outcome][: MAX_OBJECTIVES_PER_GOAL - len(outcome)]
-    return sorted(rest + outcome, key=lambda tf: STAGE_ORDER[tf[0].stage])
 
 
 def _review_dates(

@@ -8,9 +8,10 @@ clinician whenever any risk is present.
 
 from __future__ import annotations
 
-from assistant.drafting import compose
+from assistant.drafting import casefit, compose
+from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
-from assistant.knowledge import KnowledgeBase, Module
+from assistant.knowledge import DraftingRules, KnowledgeBase, Module
 from assistant.plan import (
     Baseline,
     Goal,
@@ -29,6 +30,22 @@ _BASELINE_HINTS = {
     "safety-planning.obj.cssrs": "record the first C-SSRS result",
     "safety-planning.obj.means": "note the methods named and any steps already taken",
 }
+
+
+def _baseline_text(template_id: str, intake: Intake, done: object | None) -> str:
+    """What the intake already says about this safety objective (never a guess)."""
+    if done is not None:
+        return f"already in place at intake: {getattr(done, 'text', '')}"
+    if template_id == "safety-planning.obj.cssrs":
+        r = intake.risk
+        return (
+            f"intake risk screen: suicidal ideation {_SI_WORDS[r.suicidal_ideation]}, "
+            f"self-harm {_SH_WORDS[r.self_harm]}"
+        )
+    if template_id in _BASELINE_HINTS:
+        return "none recorded at intake"
+    return placeholder("baseline", "note what is already in place")
+
 
 _SI_WORDS = {
     "none": "none reported",
@@ -51,12 +68,21 @@ def _hi_words(v: bool | str) -> str:
     return "present" if v is True else "none reported"
 
 
-def section(intake: Intake) -> Safety:
+def section(
+    intake: Intake, case: CaseFacts | None = None, rules: DraftingRules | None = None
+) -> Safety:
     r = intake.risk
+    others = "; ".join(x.text for x in case.risk_to_others) if case else ""
     facts = (
         f"Suicidal ideation: {_SI_WORDS[r.suicidal_ideation]}. Self-harm: {_SH_WORDS[r.self_harm]}. "
         f"Homicidal ideation: {_hi_words(r.homicidal_ideation)}."
     )
+    if others:
+        facts += f" Risk to others recorded at intake: {others}."
+    if case is not None and case.safety_steps:
+        facts += (
+            " Safety steps already taken: " + "; ".join(s.text for s in case.safety_steps) + "."
+        )
     notes = f" Clinician's notes: {r.notes.strip()}" if r.notes.strip() else ""
     actions: list[str] = []
     protective = list(intake.strengths)
@@ -77,24 +103,39 @@ def section(intake: Intake) -> Safety:
         summary = f"Risk present at intake. {facts}{notes}"
         level = "to_be_rated"
         actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
+    elif others:
+        summary = f"Risk to others recorded at intake. {facts}{notes}"
+        level = "to_be_rated"
+        actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
     else:
         summary = f"Risk screened at intake. {facts}{notes}"
         level = "none_identified"
         actions.append(
             "Repeat the risk screen at each plan review and whenever the clinical picture changes."
         )
+    kinds = {s.kind for s in case.safety_steps} if case else set()
     if r.warrants_safety_plan:
         actions[:0] = [
-            "Write a Stanley-Brown safety plan with the client by session 2 and give the client a copy.",
+            "Write a Stanley-Brown safety plan with the client by session 2 and give the client a copy."
+            if "safety_plan" not in kinds
+            else "Keep the safety plan already written: review it with the client at session 1 and at every session while risk is present.",
             "Screen with the C-SSRS (since-last-visit version) at every session and update the safety plan when risk rises.",
-            "Lethal-means counselling: agree voluntary steps that limit access to the methods the client names.",
+            "Lethal-means counselling: agree voluntary steps that limit access to the methods the client names."
+            if "means_restriction" not in kinds
+            else "Lethal means: check at each session that the steps already taken stay in place, and ask about any other methods.",
             "Crisis contacts on the safety plan, including the 988 Suicide and Crisis Lifeline.",
         ]
+    if case is not None and rules is not None:
+        actions += casefit.safety_step_actions(case, rules)
+        actions += casefit.withdrawal_actions(case, rules)
+        actions += casefit.risk_actions(case, rules)
     return Safety(
         risk_assessed=r.fully_assessed,
         suicidal_ideation=r.suicidal_ideation,
         self_harm=r.self_harm,
-        homicidal_ideation=_hi_words(r.homicidal_ideation).replace(" ", "_"),
+        homicidal_ideation=_hi_words(r.homicidal_ideation).replace(" ", "_")
+        if not others
+        else "risk_to_others_recorded",
         risk_level=level,
         summary=summary,
         actions=actions,
@@ -105,16 +146,40 @@ def section(intake: Intake) -> Safety:
     )
 
 
+_DONE_TEXT = {
+    "safety-planning.obj.safety-plan": (
+        "safety_plan",
+        "Keep the safety plan already written up to date: go over it with the client by session "
+        "{target}, change it whenever risk changes and keep a copy with the client, as recorded "
+        "in the safety plan.",
+    ),
+    "safety-planning.obj.means": (
+        "means_restriction",
+        "Keep the lethal-means steps already taken in place and check them by session {target}, "
+        "adding steps for any other method the client names, as recorded in the safety plan.",
+    ),
+}
+
+
 def safety_goal(
-    kb: KnowledgeBase, intake: Intake, problem_id: str, interventions: dict[str, Intervention]
+    kb: KnowledgeBase,
+    intake: Intake,
+    problem_id: str,
+    interventions: dict[str, Intervention],
+    case: CaseFacts | None = None,
 ) -> Goal:
     mod = kb.modules[SAFETY_MODULE]
     assert isinstance(mod, Module)
     gid = "G1"
     objectives: list[Objective] = []
+    steps: dict[str, object] = {s.kind: s for s in case.safety_steps} if case else {}
     for k, tmpl in enumerate(mod.objectives):
         oid = f"{gid}.O{k + 1}"
         text = " ".join(tmpl.text.split())
+        kind, done_text = _DONE_TEXT.get(tmpl.id, ("", ""))
+        done = steps.get(kind)
+        if done is not None:
+            text = done_text
         if tmpl.target.value is not None:
             session = int(tmpl.target.value)
             text = text.replace("{target}", str(session))
@@ -124,12 +189,7 @@ def safety_goal(
             timeframe = Timeframe(by_session=1)
             target = Target(value=None, text="done at every session", comparator="=")
             text = text.rstrip(".") + ", starting by session 1."
-        baseline = Baseline(
-            value=None,
-            text=placeholder(
-                "baseline", _BASELINE_HINTS.get(tmpl.id, "note what is already in place")
-            ),
-        )
+        baseline = Baseline(value=None, text=_baseline_text(tmpl.id, intake, done))
         text = compose.complete_sentence(text, timeframe, tmpl.measurement)
         objectives.append(
             Objective(

@@ -293,7 +293,9 @@ def read_preferences(items: list[str]) -> Preferences:
 
 
 def _mentions(option: InterventionOption, phrase: str) -> bool:
-    hay = " ".join([option.name, option.modality, *option.techniques]).lower()
+    """Whether the option is the thing ``phrase`` names (its name or modality; a technique
+    inside it that the client declines is left out later, not the whole option)."""
+    hay = " ".join([option.name, option.modality]).lower()
     phrase = phrase.lower()
     if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", hay):
         return True

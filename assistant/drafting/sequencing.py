@@ -3,15 +3,23 @@ from the knowledge records (never written by the drafter itself)."""
 
 from __future__ import annotations
 
+from assistant.drafting import casefit
 from assistant.drafting.select import ProblemGroup
+from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
-from assistant.knowledge import Presentation
+from assistant.knowledge import DraftingRules, Presentation
 from assistant.plan import placeholder
 
 
-def order_of_work(intake: Intake, groups: list[ProblemGroup]) -> list[str]:
-    """Order-of-work notes for co-occurring problems, and the record's adaptations for
-    this client (adolescent, older adult, mandated, perinatal), from the knowledge base."""
+def order_of_work(
+    intake: Intake,
+    groups: list[ProblemGroup],
+    facts: CaseFacts | None = None,
+    rules: DraftingRules | None = None,
+) -> list[str]:
+    """Order-of-work notes for co-occurring problems, the record's adaptations for this
+    client (adolescent, older adult, mandated, perinatal), and what the case facts add: a
+    mandate's end date and release scope, a minor's caregivers, a programme's step-down."""
     recs = [g.presentation for g in groups if g.presentation is not None]
     out: list[str] = []
     primary = recs[0] if recs else None
@@ -27,11 +35,17 @@ def order_of_work(intake: Intake, groups: list[ProblemGroup]) -> list[str]:
                     "sequencing", "say which comes first and why, or work on both together"
                 )
             )
-    for key, why in _adaptation_keys(intake):
+    for key, why in _adaptation_keys(intake, facts):
         for rec in recs:
             text = rec.adaptations.get(key)
             if text:
                 out.append(f"Adaptation ({why}), {rec.title}: {' '.join(text.split())}")
+    if facts is not None and rules is not None:
+        out += casefit.mandate_notes(facts, rules)
+        out += casefit.caregiver_notes(facts, rules)
+        lvl = casefit.level_of_care(facts, rules)
+        if lvl is not None and lvl.step_down:
+            out.append(f"After the {lvl.label}: {' '.join(lvl.step_down.split())}")
     return out
 
 
@@ -53,7 +67,7 @@ def _pair_notes(a: Presentation, b: Presentation, safety: bool) -> list[str]:
 _MANDATED = ("court", "mandated", "probation", "parole", "required by", "ordered")
 
 
-def _adaptation_keys(intake: Intake) -> list[tuple[str, str]]:
+def _adaptation_keys(intake: Intake, facts: CaseFacts | None = None) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = []
     age = intake.age_on()
     if age < 18:
@@ -61,7 +75,7 @@ def _adaptation_keys(intake: Intake) -> list[tuple[str, str]]:
     elif age >= 65:
         keys.append(("older_adult", "older adult"))
     text = " ".join([intake.notes, intake.treatment_history, *intake.preferences]).lower()
-    if any(w in text for w in _MANDATED):
+    if any(w in text for w in _MANDATED) or (facts and facts.legal and facts.legal.mandated):
         keys.append(("mandated", "treatment is mandated"))
     return keys
 

@@ -191,6 +191,24 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
             )
         )
 
+    if plan.monitored_measures:
+        b.append(Heading("Measures monitored"))
+        b.append(
+            Table(
+                ["Measure", "Baseline", "Date", "Repeated"],
+                [
+                    [
+                        m.instrument + ("" if m.validated else " (not validated)"),
+                        m.baseline_text,
+                        _d(m.date),
+                        m.cadence,
+                    ]
+                    for m in plan.monitored_measures
+                ],
+                [2, 2, 2, 4],
+            )
+        )
+
     t = plan.timeline
     b.append(Heading("Timeline"))
     facts = []

@@ -1,0 +1,400 @@
+"""Which objectives a goal gets, read against the case facts.
+
+Objectives whose metric the intake measured come first; tasks with a stated result next;
+an objective still waiting on a figure is kept only when a goal would otherwise have fewer
+than two. Templates the case rules out (a purging objective after "no purging"), that need
+something the client refused, or that are about work for a person who does not work, are
+not drafted. A substance the client is abstinent from gets maintenance, never reduction.
+After the goals are made, :meth:`ObjectivePicker.finish` adds what the case itself calls
+for: an objective for every baseline no template used, a medical evaluation first for
+withdrawal, an objective for risk to others, and coordination with a prescriber.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.drafting import casefit, compose, measures
+from assistant.drafting.select import ProblemGroup, overlap, presentation_text
+from assistant.facts.model import CaseFacts
+from assistant.intake import Intake
+from assistant.knowledge import DraftingRules, GoalTemplate, ObjectiveTemplate, Presentation
+from assistant.plan import Goal, Intervention, Objective, Provenance
+from assistant.validation.rules_consistency import affirms
+from assistant.validation.rules_consistency_risk import concept_pattern
+from assistant.validation.rules_consistency_treatment import refusal_pattern
+
+MAX_OBJECTIVES_PER_GOAL = 4
+MIN_OBJECTIVES_PER_GOAL = 2
+STAGE_ORDER = {"safety": 0, "skills": 1, "application": 2, "outcome": 3}
+_RANK = {"measured": 0, "task": 1, "placeholder": 2}
+
+
+@dataclass
+class Candidate:
+    """One objective a goal could get: from a template (``filled``) or already built."""
+
+    kind: str  # measured | task | placeholder
+    stage: str
+    template: ObjectiveTemplate | None = None
+    filled: compose.Filled | None = None
+    built: Objective | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def objective(self, oid: str, pres: Presentation) -> Objective:
+        if self.built is not None:
+            return self.built.model_copy(update={"id": oid})
+        assert self.template is not None and self.filled is not None
+        f, t = self.filled, self.template
+        return Objective(
+            id=oid,
+            text=f.text,
+            metric=f.metric,
+            instrument=f.instrument,
+            baseline=f.baseline,
+            target=f.target,
+            direction=f.direction,
+            timeframe=f.timeframe,
+            measurement=t.measurement,
+            frequency=t.frequency,
+            stage=t.stage,
+            provenance=compose.knowledge_provenance(pres.id, pres.version, t.id, f.text),
+        )
+
+
+def _kind(f: compose.Filled) -> str:
+    if f.baseline.is_placeholder or f.target.is_placeholder:
+        return "placeholder"
+    return "measured" if f.baseline.value is not None else "task"
+
+
+class ObjectivePicker:
+    def __init__(
+        self,
+        intake: Intake,
+        facts: CaseFacts,
+        rules: DraftingRules | None,
+        weeks: int,
+        safety_module: tuple[str, int] = ("safety-planning", 1),
+    ) -> None:
+        self.intake, self.facts, self.rules, self.weeks = intake, facts, rules, weeks
+        self.baselines = measures.current_baselines(facts, rules)
+        self.used: set[str] = set()
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+        self._maintained: set[str] = set()
+        self._goals: list[tuple[Goal, Presentation]] = []
+        self._refused = [(r, refusal_pattern(r.target)) for r in facts.refusals() if r.target]
+        self._ruled_out = [(r.concept, concept_pattern(r.concept)) for r in facts.ruled_out]
+        self._safety_id, self._safety_version = safety_module
+
+    # ------------------------------------------------------------ per goal
+
+    def fit_text(self, text: str) -> str | None:
+        """``text`` as it fits this person: work wording, and an aside about something the
+        client refused or the intake rules out taken out; None when it cannot fit."""
+        if self.rules is not None:
+            fitted = casefit.fit_work_wording(text, self.facts, self.rules)
+            if fitted is None:
+                return None
+            text = fitted
+        for _, pat in [*self._refused_pats(), *self._ruled_out]:
+            text = _strip_asides(text, pat)
+            if affirms(text, pat):
+                return None
+        return text
+
+    def _wanted(self, t: ObjectiveTemplate) -> bool:
+        """The template is about something the client asked for ('open to SMART Recovery')."""
+        text = f"{t.text} {t.metric}".lower()
+        for p in self.facts.preferences:
+            if p.kind != "wants":
+                continue
+            name = re.sub(
+                r"^(?:open to|wants?|prefers?|would like|will try|keen on)\s+",
+                "",
+                (p.target or p.text).lower(),
+            )
+            if len(name) > 3 and name in text:
+                return True
+        return False
+
+    def _refused_pats(self) -> list[tuple[str, re.Pattern[str]]]:
+        return [(r.target or "", p) for r, p in self._refused]
+
+    def _excluded(self, t: ObjectiveTemplate) -> str | None:
+        about = f"{t.text} {t.metric}"
+        for concept, pat in self._ruled_out:
+            if affirms(about, pat):
+                return f"{t.id} not drafted: the intake rules out {concept}"
+        for ref, pat in self._refused:
+            if affirms(about, pat):
+                return (
+                    f"{t.id} not drafted: the client declines {ref.target} ('{ref.text}'); "
+                    "is there another way to reach this objective that the client accepts?"
+                )
+        return None
+
+    def _candidate(self, pres: Presentation, t: ObjectiveTemplate) -> Candidate | None:
+        text = " ".join(t.text.split())
+        for _, pat in [*self._refused_pats(), *self._ruled_out]:
+            text = _strip_asides(text, pat)
+        if text != " ".join(t.text.split()):
+            t = t.model_copy(update={"text": text})
+        why = self._excluded(t)
+        if why:
+            self.warnings.append(why)
+            return None
+        fitted = self.fit_text(text)
+        if fitted is None:
+            return None
+        if fitted != text:
+            t = t.model_copy(update={"text": fitted})
+        rules = self.rules
+        substance = casefit.substance_for(pres.id, self.facts, rules) if rules else None
+        if (
+            rules is not None
+            and substance is not None
+            and substance.status == "abstinent"
+            and casefit.counts_use(f"{t.metric} {t.baseline_measure or ''}", rules)
+        ):
+            if substance.substance in self._maintained:
+                return None
+            self._maintained.add(substance.substance)
+            zero = next(
+                (
+                    b
+                    for b in self.baselines
+                    if b.id not in self.used
+                    and b.high == 0
+                    and casefit.counts_use(f"{b.measure} {b.unit}", rules)
+                ),
+                None,
+            )
+            built = casefit.maintenance_objective(
+                substance, rules, "new", self.weeks, self.intake.intake_date, zero
+            )
+            if zero is not None:
+                self.used.add(zero.id)
+            return Candidate(kind="measured", stage="outcome", built=built, template=t)
+        f, _ = compose.fill_objective(
+            t, self.intake, self.weeks, self.facts, self.used, self.baselines
+        )
+        if f is None:
+            return None
+        return Candidate(kind=_kind(f), stage=t.stage, template=t, filled=f, warnings=f.warnings)
+
+    def pick(
+        self, pres: Presentation, gt: GoalTemplate, keep_placeholders: bool = False
+    ) -> list[Candidate]:
+        templates = {o.id: o for o in pres.objectives}
+        cands = [c for oid in gt.objectives if (c := self._candidate(pres, templates[oid]))]
+        for c in cands:
+            if c.kind == "placeholder" and c.template is not None and self._wanted(c.template):
+                c.kind = "task"  # the client asked for this; the clinician fills the figure
+        ranked = sorted(cands, key=lambda c: _RANK[c.kind])
+        chosen = [c for c in ranked if c.kind == "measured"]
+        for c in ranked:
+            if c in chosen:
+                continue
+            if (
+                c.kind == "task"
+                and len(chosen) < MAX_OBJECTIVES_PER_GOAL
+                or (
+                    c.kind == "placeholder"
+                    and len(chosen) < MIN_OBJECTIVES_PER_GOAL
+                    and (chosen or keep_placeholders)
+                )
+            ):
+                chosen.append(c)
+        if not any(c.kind != "placeholder" for c in chosen) and not keep_placeholders:
+            return []
+        return sorted(chosen, key=lambda c: STAGE_ORDER[c.stage])
+
+    def goal_made(self, goal: Goal, pres: Presentation) -> None:
+        self._goals.append((goal, pres))
+
+    # ------------------------------------------------------------ what the case adds
+
+    def finish(
+        self, goals: list[Goal], groups: list[ProblemGroup], interventions: dict[str, Intervention]
+    ) -> None:
+        rules = self.rules
+        if rules is None or not goals:
+            return
+        made: list[tuple[Goal, Presentation | None]] = [
+            (g, p) for g, p in self._goals if g in goals
+        ] or [(goals[0], None)]
+        for b in self.baselines:
+            if b.id in self.used:
+                continue
+            goal, _ = max(
+                made,
+                key=lambda gp: overlap(
+                    b.measure,
+                    " ".join([presentation_text(gp[1]) if gp[1] else "", gp[0].statement]),
+                ),
+            )
+            n = len(goal.objectives) + 1
+            pres = next((p for g, p in made if g is goal), None)
+            obj = measures.composed_objective(
+                b, rules, f"{goal.id}.X{n}", self.intake.intake_date, _weeks_for(pres, self.weeks)
+            )
+            if pres is not None:
+                obj.provenance = casefit.cite(obj.provenance, pres.id, pres.version)
+            goal.objectives = [*goal.objectives, obj]
+            self.used.add(b.id)
+            _link_to_goal(obj.id, goal, interventions)
+        self._withdrawal(made, rules, interventions)
+        self._risk_to_others(made, rules, interventions)
+        first = made[0][0]
+        ids = [o.id for o in first.objectives if o.instrument] or [first.objectives[0].id]
+        iv = casefit.medication_intervention(self.facts, rules, f"I{len(interventions) + 1}", ids)
+        if iv is not None:
+            iv.provenance = self._cite(iv.provenance, made, first)
+            interventions["drafting-rules.medication"] = iv
+        self._honour_refusals(interventions)
+
+    def _goal_for_substance(
+        self, made: list[tuple[Goal, Presentation | None]], substance: str
+    ) -> Goal:
+        rules = self.rules
+        assert rules is not None
+        for g, p in made:
+            if p is not None and rules.abstinence.presentations.get(p.id) == substance:
+                return g
+        return made[0][0]
+
+    def _withdrawal(
+        self,
+        made: list[tuple[Goal, Presentation | None]],
+        rules: DraftingRules,
+        interventions: dict[str, Intervention],
+    ) -> None:
+        ids: list[str] = []
+        for s in self.facts.substances:
+            if s.withdrawal not in ("history", "current_signs"):
+                continue
+            goal = self._goal_for_substance(made, s.substance)
+            obj = casefit.withdrawal_objective(s, rules, f"{goal.id}.W{len(ids) + 1}")
+            obj.provenance = self._cite(obj.provenance, made, goal)
+            goal.objectives = [obj, *goal.objectives]
+            ids.append(obj.id)
+        if ids:
+            iv = casefit.withdrawal_intervention(rules, f"I{len(interventions) + 1}", ids)
+            iv.provenance = self._cite(iv.provenance, made, made[0][0])
+            interventions["drafting-rules.withdrawal"] = iv
+
+    def _cite(
+        self, prov: Provenance, made: list[tuple[Goal, Presentation | None]], goal: Goal
+    ) -> Provenance:
+        pres = next((p for g, p in made if g is goal and p is not None), None)
+        return casefit.cite(prov, pres.id, pres.version) if pres is not None else prov
+
+    def _risk_to_others(
+        self,
+        made: list[tuple[Goal, Presentation | None]],
+        rules: DraftingRules,
+        interventions: dict[str, Intervention],
+    ) -> None:
+        if not self.facts.risk_to_others:
+            return
+        substance = next((s.substance for s in self.facts.substances), "alcohol")
+        goal = self._goal_for_substance(made, substance)
+        objs = casefit.risk_objectives(self.facts, rules, 1, f"{goal.id}.R")
+        for o in objs:
+            o.provenance = casefit.cite(o.provenance, self._safety_id, self._safety_version)
+        goal.objectives = [*objs, *goal.objectives]
+        for o in objs:
+            _link_to_goal(o.id, goal, interventions)
+
+    def _honour_refusals(self, interventions: dict[str, Intervention]) -> None:
+        """Leave out any technique the client refused or the intake rules out; say so."""
+        pats = [(f"the client declines {r.target}", p) for r, p in self._refused]
+        pats += [(f"the intake rules out {c}", p) for c, p in self._ruled_out]
+        for key, iv in list(interventions.items()):
+            head, _, rest = iv.technique.partition(": ")
+            for why, pat in pats:
+                head = _strip_asides(head, pat)
+                iv.technique = f"{head}: {rest}"
+                if affirms(f"{iv.modality}. {head}", pat):
+                    del interventions[key]
+                    self.warnings.append(
+                        f"{head} not proposed: {why}. Which alternative does the client accept?"
+                    )
+                    break
+                items = [t for t in rest.split("; ") if t]
+                kept = [t for t in items if not affirms(t, pat)]
+                if len(kept) < len(items):
+                    dropped = "; ".join(t for t in items if t not in kept)
+                    rest = "; ".join(kept)
+                    iv.technique = f"{head}: {rest}"
+                    self.warnings.append(
+                        f"{head} usually includes '{dropped}', but {why}: left out. "
+                        "Discuss with the client whether the approach still fits without it."
+                    )
+
+
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def _strip_asides(text: str, pat: re.Pattern[str]) -> str:
+    """``text`` without the bracketed asides that mention ``pat`` ('(or to none, if
+    abstinence is the chosen goal)' when the client declines abstinence), and without the
+    declined one of two named options ('SMART Recovery or AA' -> 'SMART Recovery')."""
+    text = _ASIDE.sub(lambda m: "" if _only_about(m.group(0), pat) else m.group(0), text)
+    for m in reversed(list(pat.finditer(text))):
+        before, after = text[: m.start()], text[m.end() :]
+        b = re.search(r"\s*,?\s+or\s+$", before)
+        a = re.match(r"\s+or\s+", after)
+        if b is not None:
+            text = before[: b.start()] + after
+        elif a is not None:
+            text = before + after[a.end() :]
+    return text
+
+
+def _only_about(aside: str, pat: re.Pattern[str]) -> bool:
+    """An aside that mentions ``pat`` other than as one of two options ('or AA')."""
+    found = pat.search(aside)
+    if found is None:
+        return False
+    return (
+        re.search(r"\bor\s+$", aside[: found.start()]) is None
+        and re.match(r"\s+or\b", aside[found.end() :]) is None
+    )
+
+
+def _weeks_for(pres: Presentation | None, cap: int) -> int:
+    """The timeframe for an objective composed from a baseline: the problem record's own
+    outcome timeframe (so the figure is the record's), within the plan's length."""
+    if pres is None:
+        return cap
+    outcome = [o.timeframe_weeks for o in pres.objectives if o.stage == "outcome"]
+    return min(max(outcome, default=pres.timeline.weeks), cap)
+
+
+def _link_to_goal(oid: str, goal: Goal, interventions: dict[str, Intervention]) -> None:
+    mine = {o.id for o in goal.objectives}
+    for iv in interventions.values():
+        if mine & set(iv.objective_ids):
+            iv.objective_ids = [*iv.objective_ids, oid]
+            return
+
+
+def renumber(goals: list[Goal], interventions: dict[str, Intervention]) -> None:
+    """Goals G1.., objectives G1.O1.., interventions I1.., links kept."""
+    mapping: dict[str, str] = {}
+    for gi, g in enumerate(goals):
+        gid = f"G{gi + 1}"
+        new_objs = []
+        for oi, o in enumerate(g.objectives):
+            new_id = f"{gid}.O{oi + 1}"
+            mapping[o.id] = new_id
+            new_objs.append(o.model_copy(update={"id": new_id}))
+        g.id = gid
+        g.objectives = new_objs
+    for k, iv in enumerate(interventions.values()):
+        iv.id = f"I{k + 1}"
+        iv.objective_ids = list(dict.fromkeys(mapping.get(i, i) for i in iv.objective_ids))
