@@ -303,3 +303,15 @@ def test_only_what_the_court_requires_is_a_scope_not_a_requirement() -> None:
     assert facts.legal.requirements == ["12 sessions of counselling"]
     assert facts.legal.release_scope == "attendance"
     assert [p.kind for p in facts.preferences] == ["scope"]
+
+
+def test_without_medspacy_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assistant.errors import ConfigError
+    from assistant.facts import nlp
+
+    monkeypatch.setattr(nlp, "_NLP", None)
+    monkeypatch.setitem(sys.modules, "medspacy.context", None)
+    with pytest.raises(ConfigError, match=r"pip install --no-deps medspacy==1\.3\.1"):
+        extract(_intake(notes="Denies vomiting."))

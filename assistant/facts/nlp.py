@@ -16,6 +16,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.errors import ConfigError
+
+# Installed with --no-deps: their metadata asks for spacy<3.8 on Python 3.11 (see pyproject).
+_MEDSPACY = "medspacy==1.3.1 PyRuSH==1.0.13"
 _LOCK = threading.Lock()
 _NLP: Any = None
 
@@ -229,8 +233,15 @@ def _quiet() -> None:
 def _build() -> Any:
     _quiet()
     import spacy
-    from medspacy.context import ConText, ConTextRule
-    from medspacy.target_matcher import TargetMatcher, TargetRule
+
+    try:
+        from medspacy.context import ConText, ConTextRule
+        from medspacy.target_matcher import TargetMatcher, TargetRule
+    except ImportError as exc:
+        raise ConfigError(
+            "medspaCy is not installed, so case facts cannot be read from free text: "
+            f"run pip install --no-deps {_MEDSPACY} ({exc.name} is missing)"
+        ) from None
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
