@@ -12,6 +12,7 @@ from assistant.intake import Intake
 from assistant.plan import TreatmentPlan
 from assistant.validation import (  # noqa: F401 - importing registers the rules
     profiles,
+    rules_agreement,
     rules_consistency,
     rules_consistency_measures,
     rules_consistency_risk,
