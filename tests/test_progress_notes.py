@@ -188,6 +188,10 @@ def test_copy_forward_over_a_thousand_notes_is_fast() -> None:
         ("No progress this week.", None),
         ("Little improvement so far.", None),
         ("Reviewed the activity log.", None),
+        ("Progress note: reviewed the activity log.", None),
+        ("Discussed progress toward the sleep goal.", None),
+        ("Asked whether there was any improvement; she was unsure.", None),
+        ("Room for improvement in homework completion.", None),
     ],
 )
 def test_progress_claims_in_notes(text: str, phrase: str | None) -> None:

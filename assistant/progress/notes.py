@@ -30,7 +30,12 @@ _PROGRESS = re.compile(
     r"|much better|going well|on track)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(no|not|little|without|lack of|limited|slow|minimal)\s+(\w+\s+)?$", re.I)
+_NEGATION = re.compile(
+    r"\b(no|not|little|without|lack of|limited|slow|minimal|for|any|if)\s+(\w+\s+)?$", re.I
+)
+_NOT_A_CLAIM = re.compile(
+    r"^\s+(notes?|reports?|reviews?|monitoring|measures?|toward|towards)\b", re.I
+)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -44,9 +49,12 @@ def _tokens(text: str) -> set[str]:
 
 
 def claims_progress(text: str) -> str | None:
-    """The phrase with which a note claims progress, unless it is negated ("no progress")."""
+    """The phrase with which a note claims progress, unless it is negated ("no progress"), a
+    question or a hope ("any improvement", "room for improvement"), or the name of a document
+    ("progress note")."""
     for m in _PROGRESS.finditer(text):
-        if not _NEGATION.search(text[max(0, m.start() - 30) : m.start()]):
+        before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 12]
+        if not _NEGATION.search(before) and not _NOT_A_CLAIM.search(after):
             return m.group(0)
     return None
 
