@@ -1,4 +1,4 @@
-"""``user init|add|list|set-supervisor|set-role|set-admin|unlock|passwd``.
+"""``user init|add|list|set-supervisor|set-role|set-admin|unlock|log|passwd``.
 
 The first account is made once with ``user init`` and is an administrator. Every other
 account command acts as ``--user`` after a password check (typed hidden, or the first
@@ -145,6 +145,14 @@ def user_unlock(username: str, user: str = ActorOpt, password_stdin: bool = Stdi
     st, me = login(user, password_stdin)
     st.accounts.unlock(me, username)
     typer.echo(f"{username.strip().lower()}: unlocked")
+
+
+@user_app.command("log")
+def user_log(user: str = ActorOpt, password_stdin: bool = StdinOpt) -> None:
+    """Sign-ins and account changes with who made them (administrators only)."""
+    st, me = login(user, password_stdin)
+    for a in st.accounts.log(me):
+        typer.echo(f"{a.at:%Y-%m-%d %H:%M:%S}  {a.username:<12} {a.action:<20} {a.detail}")
 
 
 @user_app.command("passwd")

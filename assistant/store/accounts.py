@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,8 +20,9 @@ from assistant.errors import AccessDenied, StoreError
 from assistant.logs import get_logger
 from assistant.store import integrity
 from assistant.store.auth import Account, AuthSession, Role, lock_length, sessions_for
-from assistant.store.models import Plan, User, utcnow
+from assistant.store.models import AuditEntry, Plan, User, utcnow
 from assistant.store.passwords import MIN_PASSWORD, check_password, hash_password, hasher
+from assistant.store.records import AuditRecord
 
 log = get_logger(__name__)
 
@@ -389,6 +390,20 @@ class Accounts:
         self.require(session)
         with Session(self.engine) as s:
             return [_account(u) for u in s.scalars(select(User).order_by(User.username))]
+
+    def log(self, session: object) -> list[AuditRecord]:
+        """Sign-ins and account changes, oldest first, with who did them (administrators)."""
+        self._admin(session)
+        with Session(self.engine) as s:
+            rows = s.scalars(
+                select(AuditEntry)
+                .where(or_(AuditEntry.action.like("user.%"), AuditEntry.action.like("login%")))
+                .order_by(AuditEntry.id)
+            )
+            return [
+                AuditRecord(a.at, a.username, a.action, a.plan_id, a.version, a.detail)
+                for a in rows
+            ]
 
     def supervisees(self, session: object) -> list[Account]:
         me = self.require(session)
