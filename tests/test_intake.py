@@ -235,3 +235,74 @@ def test_valid_intakes_round_trip_through_json(data: dict) -> None:
     first = intake_mod.parse(data)
     again = intake_mod.loads(first.model_dump_json())
     assert again == first
+
+
+# ---------------------------------------------------------------- the form's builder
+
+EVAL_CASES = sorted((Path(__file__).resolve().parents[1] / "evals" / "cases").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", [*VALID_INTAKES, *EVAL_CASES], ids=lambda p: p.name)
+def test_the_form_round_trips_every_intake(path: Path) -> None:
+    """fill() then build() gives the same intake back, the context block included."""
+    from assistant.ui import intake_form
+
+    loaded = intake_mod.load(path)
+    state: dict = {}
+    intake_form.fill(state, loaded)
+    assert intake_mod.parse(intake_form.build(state)) == loaded
+
+
+def test_the_form_builds_the_context_block() -> None:
+    from assistant.ui import intake_form as form
+
+    state: dict = {}
+    form.fill(state, intake_mod.load(INTAKES / "gad_nurse.json"))
+    assert "context" not in form.build(state)  # nothing filled in, no block
+    p = form.P
+    state[p + "context.occupation"] = "retired teacher"
+    state[p + "context.legal.mandated"] = "yes"
+    state[p + "context.legal.deadline"] = date(2027, 3, 1)
+    state[p + "context.legal.release_scope"] = "attendance only"
+    state[p + "context.safety_steps_taken"] = "safety plan written\n\nfirearm removed from the home"
+    state[p + "context.risk_to_others"] = "drives after drinking"
+    row = form.add_row(state, "substance_status")
+    state[form.row_key("substance_status", row, "substance")] = "alcohol"
+    state[form.row_key("substance_status", row, "status")] = "abstinent"
+    state[form.row_key("substance_status", row, "since")] = date(2026, 9, 1)
+    state[form.row_key("substance_status", row, "withdrawal")] = "history"
+    ctx = intake_mod.parse(form.build(state)).context
+    assert ctx is not None and ctx.occupation == "retired teacher"
+    assert ctx.legal is not None and ctx.legal.mandated is True
+    assert (ctx.legal.deadline, ctx.legal.release_scope) == (date(2027, 3, 1), "attendance only")
+    assert ctx.safety_steps_taken == ["safety plan written", "firearm removed from the home"]
+    assert ctx.risk_to_others == ["drives after drinking"]
+    [sub] = ctx.substance_status
+    assert (sub.substance, sub.status, sub.since, sub.withdrawal) == (
+        "alcohol",
+        "abstinent",
+        date(2026, 9, 1),
+        "history",
+    )
+
+
+def test_context_problems_are_placed_beside_their_fields() -> None:
+    from assistant.ui import intake_form as form
+
+    state: dict = {}
+    row = form.add_row(state, "substance_status")
+    placed = form.place(
+        state,
+        [
+            "context.substance_status[0].since: must not be in the future; got 2099-01-01",
+            "context.legal.mandated: must be true or false",
+            "context.risk_to_others[0]: contains a NUL character",
+            "context.substance_status: has 21 entries; the limit is 20",
+        ],
+    )
+    assert set(placed) == {
+        form.row_key("substance_status", row, "since"),
+        form.P + "context.legal.mandated",
+        form.P + "context.risk_to_others",
+        form.section_key("substance_status"),
+    }

@@ -27,9 +27,17 @@ LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "diagnoses": ("dx", ("code", "label", "primary")),
     "assessments": ("as", ("instrument", "score", "date")),
     "baselines": ("bl", ("measure", "value", "unit", "source")),
+    "substance_status": ("ss", ("substance", "status", "since", "withdrawal")),
 }
+IN_CONTEXT = ("substance_status",)  # list sections that live inside ``context``
 LINE_FIELDS = {"symptoms", "functional_impact"}  # one entry per line
-LINE_LISTS = ("strengths", "client_goals", "preferences")
+LINE_LISTS = (
+    "strengths",
+    "client_goals",
+    "preferences",
+    "context.safety_steps_taken",
+    "context.risk_to_others",
+)
 SIMPLE = (
     "client.name",
     "client.date_of_birth",
@@ -48,11 +56,18 @@ SIMPLE = (
     "treatment_history",
     "medications",
     "notes",
+    "context.occupation",
+    "context.legal.mandated",
+    "context.legal.referred_by",
+    "context.legal.deadline",
+    "context.legal.release_scope",
+    "context.caregivers",
 )
 HOMICIDAL = {"not_assessed": "not_assessed", "no": False, "yes": True}
+MANDATED = {"yes": True, "no": False}  # and None: not stated
 GENERAL = P + "general"
 
-_INDEX = re.compile(r"^([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")
+_INDEX = re.compile(r"^(?:context\.)?([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")
 
 
 def rows_key(section: str) -> str:
@@ -105,6 +120,15 @@ def _date(value: Any) -> str | None:
     return None
 
 
+def _figure(text: str) -> int | float | str:
+    """A baseline typed as "6" is the number 6, as in a file; a range stays text."""
+    if re.fullmatch(r"\d{1,9}", text):
+        return int(text)
+    if re.fullmatch(r"\d{1,9}\.\d{1,4}", text):
+        return float(text)
+    return text
+
+
 def _optional(out: dict[str, Any], name: str, value: str) -> None:
     if value:
         out[name] = value
@@ -120,10 +144,12 @@ def build(state: State) -> dict[str, Any]:
     if dob:
         client["date_of_birth"] = dob
     _optional(client, "pronouns", _text(state, P + "client.pronouns"))
-    clinician: dict[str, Any] = {"name": _text(state, P + "clinician.name")}
-    _optional(clinician, "credentials", _text(state, P + "clinician.credentials"))
-    _optional(clinician, "license_number", _text(state, P + "clinician.license_number"))
-    data: dict[str, Any] = {"format": FORMAT, "client": client, "clinician": clinician}
+    clinician: dict[str, Any] = {}
+    for name in ("name", "credentials", "license_number"):
+        _optional(clinician, name, _text(state, P + "clinician." + name))
+    data: dict[str, Any] = {"format": FORMAT, "client": client}
+    if clinician:  # optional in the format; a name is then required
+        data["clinician"] = {"name": "", **clinician}
     when = _date(state.get(P + "intake_date"))
     if when:
         data["intake_date"] = when
@@ -164,7 +190,7 @@ def build(state: State) -> dict[str, Any]:
     for r in rows(state, "baselines"):
         b: dict[str, Any] = {
             "measure": _text(state, row_key("baselines", r, "measure")),
-            "value": _text(state, row_key("baselines", r, "value")),
+            "value": _figure(_text(state, row_key("baselines", r, "value"))),
         }
         _optional(b, "unit", _text(state, row_key("baselines", r, "unit")))
         _optional(b, "source", _text(state, row_key("baselines", r, "source")))
@@ -178,10 +204,51 @@ def build(state: State) -> dict[str, Any]:
         "notes": _text(state, P + "risk.notes"),
     }
     for name in LINE_LISTS:
-        data[name] = _lines(state, P + name)
+        if not name.startswith("context."):  # those go into the context block below
+            data[name] = _lines(state, P + name)
     for name in ("treatment_history", "medications", "notes"):
         data[name] = _text(state, P + name)
+    context = _context(state)
+    if context:
+        data["context"] = context
     return data
+
+
+def _context(state: State) -> dict[str, Any]:
+    """The optional ``context`` block: only what the clinician filled in."""
+    out: dict[str, Any] = {}
+    _optional(out, "occupation", _text(state, P + "context.occupation"))
+    legal: dict[str, Any] = {}
+    mandated = state.get(P + "context.legal.mandated")
+    if mandated in MANDATED:
+        legal["mandated"] = MANDATED[mandated]
+    _optional(legal, "referred_by", _text(state, P + "context.legal.referred_by"))
+    deadline = _date(state.get(P + "context.legal.deadline"))
+    if deadline:
+        legal["deadline"] = deadline
+    _optional(legal, "release_scope", _text(state, P + "context.legal.release_scope"))
+    if legal:
+        out["legal"] = legal
+    substances = []
+    for r in rows(state, "substance_status"):
+        row: dict[str, Any] = {
+            "substance": _text(state, row_key("substance_status", r, "substance"))
+        }
+        for name in ("status", "withdrawal"):
+            if state.get(row_key("substance_status", r, name)):
+                row[name] = state[row_key("substance_status", r, name)]
+        since = _date(state.get(row_key("substance_status", r, "since")))
+        if since:
+            row["since"] = since
+        substances.append(row)
+    if substances:
+        out["substance_status"] = substances
+    for name in ("safety_steps_taken", "risk_to_others"):
+        lines = _lines(state, P + "context." + name)
+        if lines:
+            out[name] = lines
+    _optional(out, "caregivers", _text(state, P + "context.caregivers"))
+    return out
 
 
 def fill(state: State, intake: Intake) -> None:
@@ -211,12 +278,24 @@ def fill(state: State, intake: Intake) -> None:
         "medications": intake.medications,
         "notes": intake.notes,
     }
+    ctx = intake.context
+    legal = ctx.legal if ctx else None
+    values |= {
+        "context.occupation": (ctx.occupation if ctx else None) or "",
+        "context.legal.mandated": {True: "yes", False: "no"}.get(legal.mandated)
+        if legal and legal.mandated is not None
+        else None,
+        "context.legal.referred_by": (legal.referred_by if legal else None) or "",
+        "context.legal.deadline": legal.deadline if legal else None,
+        "context.legal.release_scope": (legal.release_scope if legal else None) or "",
+        "context.caregivers": (ctx.caregivers if ctx else None) or "",
+    }
     for name in LINE_LISTS:
-        values[name] = "\n".join(getattr(intake, name))
+        values[name] = "\n".join(_items(intake, name))
     for name, value in values.items():
         state[P + name] = value
     for section in LISTS:
-        items = getattr(intake, section)
+        items = _items(intake, section)
         state[rows_key(section)] = list(range(len(items)))
         for r, item in enumerate(items):
             for name in LISTS[section][1]:
@@ -226,8 +305,16 @@ def fill(state: State, intake: Intake) -> None:
                 elif section == "baselines" and name == "value":
                     v = str(v)
                 elif v is None:
-                    v = "" if name not in ("date", "score") else None
+                    v = None if name in ("date", "score", "since", "status", "withdrawal") else ""
                 state[row_key(section, r, name)] = v
+
+
+def _items(intake: Intake, name: str) -> list[Any]:
+    """A list field of the intake by its form name (``context.`` ones may be absent)."""
+    if name.startswith("context.") or name in IN_CONTEXT:
+        ctx = intake.context
+        return list(getattr(ctx, name.removeprefix("context."))) if ctx else []
+    return list(getattr(intake, name))
 
 
 def key_for_path(state: State, path: str) -> str:
@@ -239,14 +326,18 @@ def key_for_path(state: State, path: str) -> str:
         if idx < len(ids) and name in LISTS[section][1]:
             return row_key(section, ids[idx], name)
         return section_key(section)
-    if m and m.group(1) in LINE_LISTS:
-        return P + m.group(1)
-    if path in LISTS:
-        return section_key(path)
+    if m:
+        line = ("context." if path.startswith("context.") else "") + m.group(1)
+        if line in LINE_LISTS:
+            return P + line
+    if path.removeprefix("context.") in LISTS:
+        return section_key(path.removeprefix("context."))
     if path in LINE_LISTS or path in SIMPLE:
         return P + path
     if path.startswith("risk"):
         return section_key("risk")
+    if path.startswith("context"):
+        return section_key("context")
     return GENERAL
 
 

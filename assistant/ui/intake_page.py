@@ -22,6 +22,7 @@ from assistant.ui.intake_sections import (
     S,
     assessments,
     baselines,
+    context,
     diagnoses,
     errors,
     problems,
@@ -82,6 +83,12 @@ def _upload() -> None:
     with st.expander("Upload an intake file (treatment-intake/1 JSON)", expanded=False):
         up = st.file_uploader("Intake JSON", type=["json"], key="intake_upload", max_upload_size=1)
         if up is not None and st.button("Load this file into the form", key="intake_upload_go"):
+            if up.size > intake_mod.MAX_FILE_BYTES:  # checked here too, before reading it
+                st.error(
+                    f"{up.name} could not be used: it is {up.size / 2**20:.1f} MiB; "
+                    "an intake file is at most 1 MiB."
+                )
+                return
             try:
                 loaded = intake_mod.loads(up.getvalue())
             except IntakeError as exc:
@@ -226,6 +233,7 @@ def page() -> None:
     baselines()
     _risk()
     _other()
+    context()
     st.divider()
     if st.button("Check and use this intake", key="intake_check", type="primary"):
         _check(True)

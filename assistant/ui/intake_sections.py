@@ -8,7 +8,7 @@ from typing import Final
 
 import streamlit as st
 
-from assistant import codes, instruments
+from assistant import codes, instruments, notices
 from assistant.ui import common
 from assistant.ui import intake_form as form
 
@@ -183,7 +183,7 @@ def range_check(name: str | None, score: float | None) -> None:
         return
     inst = instruments.get(name)
     if inst is None:
-        st.caption(f"{name} is not in the instrument registry: it is kept, but has no range check.")
+        st.caption(notices.instrument_notice(name) or name)
         return
     if inst.categorical:
         st.warning(f"{inst.id} gives a risk category, not a score: record it under Risk.")
@@ -218,3 +218,130 @@ def baselines() -> None:
             with c4:
                 text_box("Source", k + "source")
     add_button("baselines", "Add a baseline")
+
+
+SUBSTANCE_STATUS = [None, "current_use", "abstinent"]
+WITHDRAWAL = [None, "none", "history", "current_signs", "unknown"]
+MANDATED = [None, "yes", "no"]
+CONTEXT_WORDS = {
+    None: "Not stated",
+    "current_use": "Current use",
+    "abstinent": "Abstinent",
+    "none": "None",
+    "history": "History of withdrawal",
+    "current_signs": "Signs of withdrawal now",
+    "unknown": "Unknown",
+    "yes": "Yes",
+    "no": "No",
+}
+
+
+def _ctx_word(v: object) -> str:
+    return CONTEXT_WORDS.get(v, str(v))  # type: ignore[call-overload]
+
+
+def context() -> None:
+    """The optional ``context`` block: circumstances the plan must fit (all optional)."""
+    st.subheader("Circumstances")
+    st.caption(
+        "Optional. What you record here shapes the draft: work goals only for someone who "
+        "works, a court deadline bounds the timeline, abstinence means relapse prevention."
+    )
+    errors(form.section_key("context"))
+    c1, c2 = st.columns(2)
+    with c1:
+        text_box("Occupation", "context.occupation", help="e.g. employed as a nurse, retired")
+    with c2:
+        text_box(
+            "Caregivers (for a minor)",
+            "context.caregivers",
+            help="Who consents, who attends, what is shared with them",
+        )
+    st.markdown("**Legal or mandated treatment**")
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        st.selectbox(
+            "Mandated",
+            MANDATED,
+            key=form.P + "context.legal.mandated",
+            format_func=_ctx_word,
+            persist_state=S,
+        )
+        errors(form.P + "context.legal.mandated")
+    with c2:
+        text_box("Referred by", "context.legal.referred_by", help="e.g. drug court, employer")
+    with c3:
+        st.date_input(
+            "Deadline",
+            key=form.P + "context.legal.deadline",
+            value=None,
+            min_value=MIN_DATE,
+            max_value=dt.date.today() + dt.timedelta(days=5 * 366),
+            format="YYYY-MM-DD",
+            persist_state=S,
+        )
+        errors(form.P + "context.legal.deadline")
+    with c4:
+        text_box(
+            "Release scope",
+            "context.legal.release_scope",
+            help="What the client agreed may be shared, e.g. attendance and discharge summary",
+        )
+    substances()
+    c1, c2 = st.columns(2)
+    with c1:
+        text_box(
+            "Safety steps already taken (one a line)",
+            "context.safety_steps_taken",
+            area=True,
+            help="e.g. safety plan written at intake; firearm removed from the home",
+        )
+    with c2:
+        text_box(
+            "Risk to others (one a line)",
+            "context.risk_to_others",
+            area=True,
+            help="e.g. drives after drinking",
+        )
+
+
+def substances() -> None:
+    st.markdown("**Substance use status**")
+    errors(form.section_key("substance_status"))
+    for n, r in enumerate(form.rows(st.session_state, "substance_status"), 1):
+        with st.container(border=True):
+            row_header("substance_status", r, f"Substance {n}")
+            k = form.row_key("substance_status", r, "")[len(form.P) :]
+            c1, c2, c3, c4 = st.columns(4)
+            with c1:
+                text_box("Substance", k + "substance")
+            with c2:
+                st.selectbox(
+                    "Status",
+                    SUBSTANCE_STATUS,
+                    key=form.P + k + "status",
+                    format_func=_ctx_word,
+                    persist_state=S,
+                )
+                errors(form.P + k + "status")
+            with c3:
+                st.date_input(
+                    "Since",
+                    key=form.P + k + "since",
+                    value=None,
+                    min_value=MIN_DATE,
+                    max_value=dt.date.today(),
+                    format="YYYY-MM-DD",
+                    persist_state=S,
+                )
+                errors(form.P + k + "since")
+            with c4:
+                st.selectbox(
+                    "Withdrawal",
+                    WITHDRAWAL,
+                    key=form.P + k + "withdrawal",
+                    format_func=_ctx_word,
+                    persist_state=S,
+                )
+                errors(form.P + k + "withdrawal")
+    add_button("substance_status", "Add a substance")
