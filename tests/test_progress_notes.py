@@ -236,6 +236,11 @@ def test_reliable_deterioration_flags_a_review_now() -> None:
         ("Denies suicidal ideation.", None),
         ("No self-harm since the last session.", None),
         ("Discussed sleep; no suicidal thoughts. Self-harm urges on Tuesday.", "Self-harm"),
+        ("C-SSRS since last visit: suicidal ideation: none.", None),
+        ("Self-harm - denied. Sleep diary reviewed.", None),
+        ("Gave the 988 Suicide and Crisis Lifeline number again.", None),
+        ("Suicide risk screen repeated.", None),
+        ("Suicidal thoughts on Sunday night, passing.", "Suicidal"),
     ],
 )
 def test_risk_in_a_note(note: str, risk: str | None) -> None:

@@ -28,14 +28,30 @@ _RISK = re.compile(
     re.IGNORECASE,
 )
 _DENIED = re.compile(r"\b(no|denies|denied|denying|without|not|nor|never)\b[^.;]*$", re.IGNORECASE)
+# "suicidal ideation: none", "self-harm - denied": the answer follows the topic
+_ANSWER_NO = re.compile(
+    r"^\s*(?:ideation|thoughts|urges|risk)?\s*[:\-–—=]?\s*(?:none|no|nil|denied|negative|absent)\b",
+    re.IGNORECASE,
+)
+# services and documents, not a report of risk
+_NOT_RISK = re.compile(
+    r"^\s*(?:and crisis lifeline|crisis lifeline|lifeline|hotline|prevention|risk (?:screen|assessment))",
+    re.IGNORECASE,
+)
 
 
 def risk_phrase(text: str) -> str | None:
-    """The phrase with which a note records risk, unless the sentence denies it."""
+    """The phrase with which a note records risk, unless the sentence denies it ("denies SI",
+    "suicidal ideation: none") or names a service or a screen ("988 Suicide and Crisis Lifeline").
+    """
     for m in _RISK.finditer(text):
         start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
-        if not _DENIED.search(text[start : m.start()]):
-            return m.group(0)
+        after = text[m.end() : m.end() + 40]
+        if _DENIED.search(text[start : m.start()]) or _ANSWER_NO.search(after):
+            continue
+        if _NOT_RISK.search(after):
+            continue
+        return m.group(0)
     return None
 
 
