@@ -204,7 +204,8 @@ _INTENSIVE = {"intensive_outpatient": "an intensive outpatient programme",
 _NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _PER_WEEK = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven)\s*(?:-\s*(?:\d+)\s*)?(?:full |half |program(?:me)? )?"
-    r"(?:days?|times?|sessions?|visits?|x)\s*(?:a|per|each|every|/)\s*week",
+    r"(?:days?|times?|sessions?|visits?|mornings?|afternoons?|evenings?|x)\s*"
+    r"(?:a|per|each|every|/)\s*week",
     re.IGNORECASE,
 )
 _RATES = (
@@ -263,7 +264,7 @@ def frequency_below_level_of_care(ctx: Context) -> Iterator[Hit]:
 
 _WORK = re.compile(
     r"\b(?:at|to|from|for|with|leave|leaves|leaving|left|off|missed|miss|misses|after|before|"
-    r"usual|and|or|in) work\b|\bwork(?:ing)? (?:days?|hours|shifts?|place|load|tasks?|"
+    r"usual|and|or|in) work\b(?! (?:through|on|with|together|out|towards?|at)\b)|\bwork(?:ing)? (?:days?|hours|shifts?|place|load|tasks?|"
     r"performance|attendance|routines?|role|deadlines?|and|or)\b|\bworkplace\b|\bjobs?\b|"
     r"\bemploy(?:ment|er|ed)\b|\bpost-shift\b|\b(?:night|day|late|early|evening|work) shifts?\b|"
     r"\bco-?workers?\b|\bcolleagues?\b",

@@ -37,11 +37,20 @@ _KIND_WORDS = {
 }
 
 
-def _risk_pattern(r: RiskToOthersFact) -> re.Pattern[str]:
+_VIOLENT = re.compile(r"push|shov|hit|punch|slap|kick|threat|violen|aggress|assault|weapon", re.I)
+
+
+def _addresses(r: RiskToOthersFact, text: str) -> bool:
+    """``text`` is about this risk: its kind's words, or (for another kind) at least two of
+    the recorded words ('pushed his partner' -> an objective about the partner and pushing)."""
     words = _RISK_WORDS.get(r.kind)
-    if words is None:
-        return words_pattern(r.text)
-    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+    if words is None and _VIOLENT.search(r.text):
+        words = _RISK_WORDS["violence"]
+    if words is not None and re.search(rf"\b(?:{words})\b", text, re.IGNORECASE):
+        return True
+    stems = {w[:5] for w in re.findall(r"[a-z]+", r.text.lower()) if len(w) >= 5}
+    found = {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5} & stems
+    return len(found) >= min(2, len(stems)) > 0
 
 
 @rule("CF09", "consistency.risk-to-others-absent")
@@ -56,8 +65,7 @@ def risk_to_others_absent(ctx: Context) -> Iterator[Hit]:
     if facts is None:
         return
     for r in facts.risk_to_others:
-        pat = _risk_pattern(r)
-        if any(pat.search(text) for _, text in targets(ctx.plan)):
+        if any(_addresses(r, text) for _, text in targets(ctx.plan)):
             continue
         what = _KIND_WORDS.get(r.kind, "risk to others")
         yield (
