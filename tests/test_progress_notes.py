@@ -378,3 +378,30 @@ def test_a_risk_note_says_what_the_safety_section_already_records() -> None:
     assert [
         g.code for g in run(sessions=[session("2026-11-02", "Reported suicidal thoughts.")]).safety
     ] == ["risk_note"]
+
+
+def test_a_signed_plan_is_read_without_the_draft_note(tmp_path: Path) -> None:
+    from assistant.plan import Signature
+
+    plan = gad_plan()
+    signed = plan.model_copy(
+        update={
+            "status": "signed",
+            "signatures": [
+                Signature(role="clinician", name="D. Okafor", signed_on=dt.date(2026, 10, 6))
+            ],
+        }
+    )
+    path = tmp_path / "signed.json"
+    path.write_text(signed.dumps(), encoding="utf-8")
+    res = cli(str(path), "--measures", str(DATA / "gad_nurse_week8.json"), "--as-of", "2026-11-30")
+    assert res.exit_code == 0 and json.loads(res.stdout)["plan_status"] == "signed"
+    assert "not signed" not in res.stderr
+    draft = cli(
+        str(DATA / "gad_plan.json"),
+        "--measures",
+        str(DATA / "gad_nurse_week8.json"),
+        "--as-of",
+        "2026-11-30",
+    )
+    assert "the plan is draft, not signed" in draft.stderr
