@@ -205,3 +205,58 @@ def test_concurrent_writers_keep_one_unbroken_chain(store: PlanStore, team: Team
     for t in threads:
         t.join()
     assert store.verify(team.solo) == []
+
+
+def test_upgrading_an_existing_database_hashes_and_chains_what_is_there(db_url: str) -> None:
+    """A database made before migration 0003, with a plan and its audit entries, comes out
+    with every version hashed, the log chained, the first account an administrator, and
+    the plan still with its supervisor."""
+    from assistant.store import db
+
+    engine = db.make_engine(db_url)
+    db.migrate(engine)
+    db.downgrade(engine, "0002")  # the fixture's database is already at the newest schema
+    doc = example_plan().model_copy(update={"status": "draft"}).dumps()
+    at = "2026-11-01 10:00:00"
+    with engine.begin() as conn:
+        for uid, name, role, sup in ((1, "sam", "supervisor", None), (2, "ana", "clinician", 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, full_name, role, password_hash, "
+                    "supervisor_id, created_at) VALUES (:i, :n, '', :r, 'x', :s, :t)"
+                ),
+                {"i": uid, "n": name, "r": role, "s": sup, "t": at},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO plans (id, owner_id, client_ref, status, current_version, "
+                "created_at, updated_at) VALUES (1, 2, 'r', 'draft', 1, :t, :t)"
+            ),
+            {"t": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plan_versions (plan_id, version, status, document, saved_by, "
+                "saved_at, note) VALUES (1, 1, 'draft', :d, 2, :t, '')"
+            ),
+            {"d": doc, "t": at},
+        )
+        for action, version in (("user.add", None), ("create", 1), ("read", 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, user_id, username, action, plan_id, version, "
+                    "detail) VALUES (:t, 2, 'ana', :a, 1, :v, '')"
+                ),
+                {"t": at, "a": action, "v": version},
+            )
+    db.migrate(engine)
+    store = PlanStore(engine)
+    sam = store.accounts.get("sam")
+    assert sam.is_admin and not store.accounts.get("ana").is_admin
+    with Session(engine) as s:
+        from assistant.store.models import Plan
+
+        row = s.get(Plan, 1)
+        assert row is not None and row.supervisor_id == sam.id
+        assert integ.verify_plan(s, row) == [] and integ.verify_chain(s) == []
+    engine.dispose()

@@ -7,6 +7,8 @@ Alembic migrations shipped in ``assistant/migrations``; no ini file is needed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +73,30 @@ def _alembic_config(connection: Any) -> Any:
     return cfg
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Any]:
+    """A connection in a transaction for Alembic. On SQLite, foreign keys are off meanwhile:
+    a batch migration copies a table and drops the old one, which they would refuse."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (default: the newest)."""
     from alembic import command
 
     try:
-        with engine.begin() as conn:
+        with _migrating(engine) as conn:
             command.upgrade(_alembic_config(conn), revision)
     except OperationalError as exc:
         raise StoreError(
@@ -89,7 +109,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         command.downgrade(_alembic_config(conn), revision)
 
 
