@@ -315,3 +315,10 @@ def test_without_medspacy_the_error_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "medspacy.context", None)
     with pytest.raises(ConfigError, match=r"pip install --no-deps medspacy==1\.3\.1"):
         extract(_intake(notes="Denies vomiting."))
+
+
+def test_caregiver_consent_attendance_and_privacy_for_a_minor() -> None:
+    facts = extract(load(CASES / "adolescent_depression_15.json"))
+    (carer,) = facts.caregivers
+    assert (carer.consent_by, carer.attends) == ("father", "mother")
+    assert carer.confidentiality == "Kai wants some time alone with the therapist"

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 
 from assistant.facts import nlp
+from assistant.facts.caregivers import caregivers
 from assistant.facts.medications import medication_mention, other_medications
 from assistant.facts.model import (
-    CaregiverFact,
     CaseFacts,
     Evidence,
     RiskToOthersFact,
@@ -24,7 +24,7 @@ from assistant.facts.model import (
     SubstanceFact,
     Withdrawal,
 )
-from assistant.facts.quotes import clause, evidence
+from assistant.facts.quotes import clause
 from assistant.intake import Intake
 
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -158,7 +158,7 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
                 facts.population.evidence.append(clause(path, text, m.start, m.end))
     other_medications(intake.medications, found.get("medications", []), facts)
     _alcohol_from_text(intake, facts)
-    _caregivers(intake, facts)
+    caregivers(intake, facts)
 
 
 def _ruled_out(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -> None:
@@ -237,40 +237,6 @@ def _safety_step(
             evidence=[ev],
         )
     )
-
-
-_CAREGIVER = re.compile(r"[^.]*\b(caregiver|custody|consent(?:ed)?)\b[^.]*", re.I)
-_WHO = re.compile(
-    r"\b(mother|father|mum|mom|dad|grandmother|grandfather|aunt|uncle|guardian|foster carer)\b",
-    re.I,
-)
-
-
-def _caregivers(intake: Intake, facts: CaseFacts) -> None:
-    ctx = intake.context
-    if ctx is not None and ctx.caregivers:
-        facts.caregivers.append(
-            CaregiverFact(
-                id="caregiver:context",
-                text=ctx.caregivers,
-                evidence=[Evidence(path="context.caregivers")],
-            )
-        )
-        return
-    if intake.age_on() >= 18 or not intake.notes:
-        return
-    for i, match in enumerate(_CAREGIVER.finditer(intake.notes)):
-        ev = evidence("notes", intake.notes, match.start(), match.end())
-        who = _WHO.search(ev.quote or "")
-        facts.caregivers.append(
-            CaregiverFact(
-                id=f"caregiver:{i}",
-                source="text",
-                text=ev.quote or "",
-                consent_by=who.group(1).lower() if who else None,
-                evidence=[ev],
-            )
-        )
 
 
 _DRINKS = re.compile(
