@@ -21,6 +21,10 @@ class PlanError(AssistantError):
     """A plan file could not be read or does not match the plan format."""
 
 
+class OutputError(AssistantError):
+    """A file could not be written where the command was asked to write it."""
+
+
 class KnowledgeError(AssistantError):
     """A knowledge file is malformed or a record does not exist."""
 

@@ -52,6 +52,14 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (typer.Exit, SystemExit):
         raise
+    except OSError as exc:  # a disk full, a folder not writable: say which file, not "went wrong"
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(
+            f"error: could not read or write{where}: {exc.strerror or exc}. "
+            "Nothing was changed there.",
+            err=True,
+        )
+        sys.exit(2)
     except Exception as exc:  # last resort: never show a traceback to a clinician
         typer.echo(
             f"error: something went wrong inside the assistant ({type(exc).__name__}). "

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.errors import IntakeError
+from assistant.errors import IntakeError, OutputError
+
+if TYPE_CHECKING:
+    from assistant.intake import Intake
 
 
 class DrafterName(StrEnum):
@@ -32,18 +36,30 @@ def draft(
     ] = None,
     fmt: Annotated[DraftFormat, typer.Option("--format", help="json or md.")] = DraftFormat.json,
     retrieval: Annotated[bool, typer.Option(help="Rank knowledge with the local index.")] = True,
+    clinician: Annotated[
+        str | None,
+        typer.Option(help="The clinician's name for the plan, when the intake records none."),
+    ] = None,
+    credentials: Annotated[
+        str | None, typer.Option(help="The clinician's credentials, e.g. LCSW.")
+    ] = None,
 ) -> None:
     """Draft a plan from an intake. Exit 0 with no validator errors, 1 with errors, 2 on bad input."""
     from assistant import intake as intake_mod
-    from assistant.drafting import draft as run_draft
 
+    if output is not None:
+        refuse_overwriting(output, file)
     try:
         loaded = intake_mod.load(file)
+        if clinician:
+            loaded = with_clinician(loaded, clinician, credentials)
     except IntakeError as exc:
         typer.echo(f"{file}: refused", err=True)
         for p in exc.problems:
             typer.echo(f"  {p}", err=True)
         raise typer.Exit(2) from None
+    from assistant.drafting import draft as run_draft  # after the checks: refusals are quick
+
     retriever = None
     if retrieval:
         from assistant.retrieval import get_retriever
@@ -57,7 +73,9 @@ def draft(
 
         text = render(result.plan, "md").decode("utf-8")
     if output:
-        output.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+        from assistant.store.files import write_private
+
+        write_private(output, (text + ("\n" if not text.endswith("\n") else "")).encode("utf-8"))
         typer.echo(f"plan written to {output}", err=True)
     else:
         typer.echo(text)
@@ -75,6 +93,38 @@ def draft(
     if result.plan.draft.fell_back:
         typer.echo("  the model's draft did not pass; this is the offline draft", err=True)
     raise typer.Exit(1 if errors else 0)
+
+
+def refuse_overwriting(output: Path, *inputs: Path) -> None:
+    """Refuse an output path that is one of the command's inputs (or a folder)."""
+    if output.is_dir():
+        raise OutputError(f"output: {output} is a folder; give a file name")
+    if not output.parent.is_dir():
+        raise OutputError(
+            f"output: the folder {output.parent} does not exist; create it or choose another"
+        )
+    for source in inputs:
+        try:
+            same = output.exists() and os.path.samefile(output, source)
+        except OSError:
+            same = False
+        if same or output.resolve() == source.resolve():
+            raise OutputError(
+                f"output: {output} is the input file {source.name}; choose another file name"
+            )
+
+
+def with_clinician(intake: Intake, name: str, credentials: str | None) -> Intake:
+    """The intake with the clinician given on the command line (checked like the file)."""
+    from assistant import intake as intake_mod
+
+    data = intake.model_dump(mode="json", exclude_none=True)
+    data["clinician"] = {
+        **(data.get("clinician") or {}),
+        "name": name,
+        **({"credentials": credentials} if credentials else {}),
+    }
+    return intake_mod.parse(data)
 
 
 def run_evals(ctx: typer.Context) -> None:
