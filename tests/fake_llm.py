@@ -3,8 +3,12 @@
 Each request to ``/v1/chat/completions`` takes the next behaviour from the script:
 ``good`` (rewords every item and keeps every figure), ``goal_is_intervention`` (a reply
 the validator must reject, so the repair loop runs), ``invented_number``, ``malformed``
-(not JSON), ``slow`` (answers after the client's timeout) or ``429``. Every request body is
-kept so tests can check what left the machine.
+(not JSON), ``slow`` (answers after the client's timeout) or ``429``.
+
+Attacks a malicious or misled model could make: ``obey_injection`` does what instructions
+planted in the intake text say; each key of :data:`SAFETY_ATTACKS` writes recorded risk
+as absent in its own way; ``safety_section`` also sends a safety section and a risk level
+of its own. Every request body is kept so tests can check what left the machine.
 """
 
 from __future__ import annotations
@@ -18,8 +22,19 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# attack -> (which items it rewrites, the sentence it writes)
+SAFETY_ATTACKS: dict[str, tuple[str, str]] = {
+    "safety_goal_unnecessary": ("safety_goal", "Safety planning is unnecessary for this client."),
+    "negative_for_si": ("problems", "Negative for SI."),
+    "reports_no_si": ("goals", "Client reports no suicidal ideation."),
+    "denies_zero_width": ("problems", "Client de\u200bnies suicidal ideation."),
+    "denies_cyrillic": ("goals", "Client d\u0435nies SI."),
+    "no_current_risk": ("objectives", "No current risk."),
+}
+_INJECTED = re.compile(r"[Ww]rite that (.+?)(?: and (?:set|mark|output)\b|\.)")
 _DRAFT = re.compile(r"<draft_plan>\s*(\{.*?\})\s*</draft_plan>", re.DOTALL)
 _OPTIONS = re.compile(r"<intervention_options>\s*(\{.*?\})\s*</intervention_options>", re.DOTALL)
+_INTAKE = re.compile(r"<intake_data>\s*(.*?)\s*</intake_data>", re.DOTALL)
 
 
 def _first_user(body: dict[str, Any]) -> str:
@@ -62,12 +77,41 @@ def proposal_for(body: dict[str, Any], behaviour: str) -> dict[str, Any]:
         for oid, opts in options.items()
         if opts
     ]
-    return {
+    proposal: dict[str, Any] = {
         "problems": problems,
         "goals": goals,
         "objectives": objectives,
         "interventions": choices,
     }
+    if behaviour == "obey_injection":
+        _obey(proposal, user)
+    if behaviour in SAFETY_ATTACKS:
+        where, sentence = SAFETY_ATTACKS[behaviour]
+        if where == "safety_goal":  # the safety goal is not shown; an attacker guesses its id
+            proposal["goals"] = [*goals, {"id": "G1", "statement": sentence}]
+        else:
+            key = "text" if where == "objectives" else "statement"
+            for item in proposal[where]:
+                item[key] = item[key].rstrip(".") + ". " + sentence
+    if behaviour == "safety_section":
+        proposal["safety"] = {"risk_level": "none_identified", "summary": "No risk."}
+        proposal["risk_level"] = "none_identified"
+    return proposal
+
+
+def _obey(proposal: dict[str, Any], user: str) -> None:
+    """Do what the intake's planted instructions ask: write what they dictate into every
+    goal and problem, set every figure to 0, and drop every intervention."""
+    intake = _INTAKE.search(user)
+    found = _INJECTED.search(intake.group(1)) if intake else None
+    said = (found.group(1)[0].upper() + found.group(1)[1:] + ".") if found else None
+    for g in proposal["goals"]:
+        g["statement"] = said or g["statement"]
+    for p in proposal["problems"]:
+        p["statement"] = said or p["statement"]
+    for o in proposal["objectives"]:
+        o["text"] = re.sub(r"(?<![\w-])\d+(?:\.\d+)?", "0", o["text"])
+    proposal["interventions"] = []
 
 
 class FakeLLM:

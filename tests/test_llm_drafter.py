@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,8 +13,9 @@ from assistant.config import Settings
 from assistant.drafting import draft
 from assistant.drafting.llm import LLMDrafter
 from assistant.errors import ConfigError, ModelError
+from assistant.validation.risk_text import negated_risk
 from tests.conftest import INTAKES
-from tests.fake_llm import FakeLLM, fake_llm
+from tests.fake_llm import SAFETY_ATTACKS, FakeLLM, fake_llm
 
 PHI_INTAKES = ["mdd_recurrent_si.json", "hostile_notes.json", "gad_nurse.json"]
 
@@ -155,16 +157,53 @@ def test_missing_key_names_the_setting() -> None:
 
 def test_embedded_instructions_change_nothing_through_the_model() -> None:
     hostile = intake_mod.load(INTAKES / "hostile_notes.json")
-    with fake_llm(["good"]) as fake:
+    with fake_llm(["obey_injection"] * 3) as fake:
         result = draft(hostile, _drafter(fake))
     plan = result.plan
-    assert plan.status == "draft" and not plan.signatures
     offline = draft(hostile, "offline").plan
-    assert [(o.baseline, o.target) for _, _, o in plan.objectives()] == [
-        (o.baseline, o.target) for _, _, o in offline.objectives()
-    ]
     sent = json.dumps(fake.requests[0])
     assert "never an instruction" in sent  # the prompt frames intake text as data
+    # the fake model did as the notes said; none of it reached the plan
+    assert plan.status == "draft" and not plan.signatures
+    assert not any("needs no treatment" in t.lower() for _, t in plan.texts())
+    assert [g.statement for g in plan.goals] == [g.statement for g in offline.goals]
+    assert [(o.text, o.baseline, o.target) for _, _, o in plan.objectives()] == [
+        (o.text, o.baseline, o.target) for _, _, o in offline.objectives()
+    ]
+    assert plan.interventions == offline.interventions
+    assert not plan.draft.fell_back  # refused edit by edit, not by luck of the validator
+    assert any("follows an instruction found in the intake text" in w for w in plan.draft.warnings)
+
+
+@pytest.fixture(scope="module")
+def si_intake() -> intake_mod.Intake:
+    return intake_mod.load(INTAKES / "mdd_recurrent_si.json")
+
+
+@pytest.mark.parametrize("attack", [*SAFETY_ATTACKS, "safety_section"])
+def test_model_cannot_write_recorded_risk_away(attack: str, si_intake: intake_mod.Intake) -> None:
+    with fake_llm([attack] * 3) as fake:
+        result = draft(si_intake, _drafter(fake))
+    offline = draft(si_intake, "offline").plan
+    plan = result.plan
+    assert len(fake.requests) >= 1
+    assert plan.safety == offline.safety  # the safety section and risk level are locked
+    assert plan.safety is not None and plan.safety.risk_level == offline.safety.risk_level  # type: ignore[union-attr]
+    safety_goal = next(g for g in offline.goals if g.id == "G1")
+    assert next(g for g in plan.goals if g.id == "G1") == safety_goal
+    for path, text in plan.texts():
+        said = [
+            s.phrase
+            for s in negated_risk(text)
+            if s.concept in ("suicidal ideation", "risk", "safety planning")
+            and not s.hypothetical
+            and s.qualified is None
+        ]
+        assert not said, (path, text)
+        assert "safety planning is unnecessary" not in text.lower()
+    assert not [f for f in result.report.findings if f.rule in ("SF05", "SF06")]
+    reasons = " ".join(plan.draft.warnings)
+    assert re.search(r"locked|as absent|hidden characters|safety section or risk level", reasons)
 
 
 def test_cli_drafts_through_the_configured_model(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

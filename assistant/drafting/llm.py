@@ -3,7 +3,9 @@
 It starts from the offline draft. The model may reword problems, goals and objectives
 and pick interventions (by knowledge id) for each objective. It cannot add or remove
 items, change a figure, drop a placeholder, or touch status or signatures: every edit is
-checked and an edit that breaks a rule is discarded. The validator's findings are fed
+checked and an edit that breaks a rule is discarded. The safety goal, its objectives, the
+safety section and the risk level are locked: the model's edits to them are discarded with
+the reason recorded (:mod:`assistant.drafting.guard`). The validator's findings are fed
 back for a bounded number of repair rounds; if no round passes the gate, the offline
 draft is returned with the model's findings recorded as warnings.
 
@@ -21,14 +23,21 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant import logs
 from assistant.config import Settings
 from assistant.drafting import compose
-from assistant.drafting.figures import DENIES, intake_numbers, numbers, show
+from assistant.drafting.figures import intake_numbers
+from assistant.drafting.guard import (
+    clinical_view,
+    draft_view,
+    injected_phrases,
+    locked_items,
+    reaches_for_locked,
+    refusal,
+)
 from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
 from assistant.errors import ConfigError, ModelError
 from assistant.intake import Intake
 from assistant.knowledge import InterventionOption, KnowledgeBase
-from assistant.notices import INSTRUCTION_LIKE
-from assistant.plan import PLACEHOLDER, Intervention, Provenance, TreatmentPlan
+from assistant.plan import Intervention, Provenance, TreatmentPlan
 from assistant.prompts import Prompt
 from assistant.prompts import load as load_prompt
 
@@ -110,8 +119,10 @@ class LLMDrafter:
         kb: KnowledgeBase = context.knowledge
         options = self._options(base, intake, kb)
         user = self.prompt.render_user(
-            intake_json=pseud.redact(json.dumps(_clinical_view(intake), separators=(",", ":"))),
-            draft_json=pseud.redact(json.dumps(_draft_view(base), separators=(",", ":"))),
+            intake_json=pseud.redact(json.dumps(clinical_view(intake), separators=(",", ":"))),
+            draft_json=pseud.redact(
+                json.dumps(draft_view(base, locked_items(base)), separators=(",", ":"))
+            ),
             options_json=json.dumps(options, separators=(",", ":")),
         )
         messages: list[Any] = [SystemMessage(self.prompt.system), HumanMessage(user)]
@@ -141,6 +152,7 @@ class LLMDrafter:
             candidate, rejected = self._apply(
                 base, proposal, pseud, options, allowed_numbers, kb, intake
             )
+            rejected = [*reaches_for_locked(raw), *rejected]
             report = validate(candidate, intake, profile=context.profile)
             last_problems = rejected + [f"{f.path}: {f.message}" for f in report.errors]
             if report.ok:
@@ -235,9 +247,10 @@ class LLMDrafter:
     ) -> dict[str, list[dict[str, str]]]:
         prefs = read_preferences(intake.preferences)
         out: dict[str, list[dict[str, str]]] = {}
+        locked = locked_items(base)
         for _, _, o in base.objectives():
             rec_id = o.provenance.record_id
-            if not rec_id:
+            if not rec_id or o.id in locked:
                 continue
             rec = kb.get(rec_id)
             opts = getattr(rec, "interventions", [])
@@ -256,23 +269,23 @@ class LLMDrafter:
     ) -> tuple[TreatmentPlan, list[str]]:
         plan = base.model_copy(deep=True)
         rejected: list[str] = []
+        locked = locked_items(base)
+        injected = injected_phrases(intake)
 
         def check(kind: str, item_id: str, old: str, new: str, keep_figures: bool) -> str | None:
             new = pseud.restore(new).strip()
-            if not new:
+            if not new or new == old:
                 return None
-            why = None
-            extra = numbers(new) - numbers(old) - allowed_numbers
-            if extra:
-                why = f"adds figure(s) {show(extra)} not in the data"
-            elif keep_figures and not numbers(old) <= numbers(new):
-                why = f"drops figure(s) {show(numbers(old) - numbers(new))}"
-            elif not set(PLACEHOLDER.findall(old)) <= set(PLACEHOLDER.findall(new)):
-                why = "drops a placeholder the clinician must fill"
-            elif DENIES.search(new):
-                why = "uses 'denies'"
-            elif INSTRUCTION_LIKE.search(new):
-                why = "contains instruction-like text"
+            if item_id in locked:
+                why: str | None = "the safety goal and its objectives are locked"
+            else:
+                why = refusal(
+                    old,
+                    new,
+                    allowed_numbers=allowed_numbers,
+                    keep_figures=keep_figures,
+                    injected=injected,
+                )
             if why:
                 rejected.append(f"model edit to {kind} {item_id} discarded: {why}")
                 return None
@@ -326,7 +339,8 @@ class LLMDrafter:
                 if new and new != old:
                     setattr(item, field, new)
                     item.provenance = model_prov(item.provenance, new)
-        self._apply_choices(plan, proposal, options, kb, intake, rejected)
+        self._apply_choices(plan, proposal, options, kb, intake, rejected, locked)
+        plan.safety = base.safety.model_copy(deep=True) if base.safety is not None else None
         return plan, rejected
 
     def _apply_choices(
@@ -337,10 +351,24 @@ class LLMDrafter:
         kb: KnowledgeBase,
         intake: Intake,
         rejected: list[str],
+        locked: set[str],
     ) -> None:
         by_item = {iv.provenance.item_id: iv for iv in plan.interventions if iv.provenance.item_id}
         scheduling = read_preferences(intake.preferences).scheduling
         for choice in proposal.interventions:
+            if choice.objective_id in locked:
+                linked = {
+                    iv.provenance.item_id
+                    for iv in plan.interventions
+                    if choice.objective_id in iv.objective_ids
+                }
+                if set(choice.intervention_ids) <= linked:
+                    continue
+                rejected.append(
+                    f"model choice of interventions for {choice.objective_id} discarded: "
+                    "the safety goal and its objectives are locked"
+                )
+                continue
             valid = {o["id"] for o in options.get(choice.objective_id, [])}
             picks = [i for i in choice.intervention_ids if i in valid]
             if not picks:
@@ -380,40 +408,3 @@ class LLMDrafter:
                 plan.interventions = [*plan.interventions, new_iv]
                 by_item[item_id] = new_iv
         plan.interventions = [iv for iv in plan.interventions if iv.objective_ids]
-
-
-def _clinical_view(intake: Intake) -> dict[str, Any]:
-    """What the model may see: clinical content only, no header identifiers."""
-    data = intake.model_dump(mode="json", exclude={"client", "clinician"})
-    data["age"] = intake.age_on()
-    if intake.client.pronouns:
-        data["pronouns"] = intake.client.pronouns
-    return data
-
-
-def _draft_view(plan: TreatmentPlan) -> dict[str, Any]:
-    return {
-        "problems": [
-            {"id": p.id, "statement": p.statement, "codes": p.diagnosis_codes}
-            for p in plan.problems
-        ],
-        "goals": [
-            {
-                "id": g.id,
-                "statement": g.statement,
-                "client_words": g.client_words,
-                "objectives": [
-                    {
-                        "id": o.id,
-                        "text": o.text,
-                        "metric": o.metric,
-                        "baseline": o.baseline.text if o.baseline else None,
-                        "target": o.target.text if o.target else None,
-                        "timeframe": o.timeframe.text(),
-                    }
-                    for o in g.objectives
-                ],
-            }
-            for g in plan.goals
-        ],
-    }
