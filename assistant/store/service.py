@@ -145,6 +145,14 @@ class PlanStore(WorkflowSteps):
             s.commit()
         return Export(data, final, number)
 
+    def record_export(self, actor: object, plan_id: int, version: int, fmt: str) -> None:
+        """Audit a download of a stored plan the app prepared (it renders the files itself)."""
+        me = self.accounts.require(actor)
+        with Session(self.engine) as s:
+            self._load(s, me, plan_id)
+            self._audit(s, me, "export", plan_id, version, f"{fmt} (app download)")
+            s.commit()
+
     def verify(self, actor: object, plan_id: int | None = None) -> list[integrity.Problem]:
         """Recompute the hashes of one plan (or of every plan ``actor`` may see) and of the
         whole audit chain; every mismatch, by version or audit entry id. Audited."""

@@ -64,6 +64,13 @@ def _choose(me: Any) -> tuple[Any, str, Any] | None:
     return cached.plan, f"plan-{p.plan_id}-v{p.version}", ss.get("ex_intake")
 
 
+def _audited(me: Any, loaded: Any, fmt: str) -> Any:
+    def record() -> None:
+        common.store().record_export(me, loaded.plan_id, loaded.version, fmt)
+
+    return common.guarded(record)
+
+
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
 
@@ -87,6 +94,8 @@ def page() -> None:
     with st.spinner("Preparing the files…"):
         intake_json = intake.model_dump_json() if intake is not None else None
         files = {fmt: _render(plan_json, fmt, intake_json) for fmt in FORMATS}
+    loaded = st.session_state.get("ex_loaded")  # a stored plan: each download is audited
+    stored = loaded is not None and stem == f"plan-{loaded.plan_id}-v{loaded.version}"
     cols = st.columns(3)
     for n, fmt in enumerate(FORMATS):
         label, mime = LABELS[fmt]
@@ -97,7 +106,7 @@ def page() -> None:
             mime=mime,
             key=f"ex_dl.{fmt}",
             icon=":material/download:",
-            on_click="ignore",
+            on_click=_audited(me, loaded, fmt) if stored else "ignore",
         )
     st.subheader("Client copy")
     st.caption("Plain language, for the client. Rejected suggestions are left out of every file.")
