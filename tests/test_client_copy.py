@@ -139,3 +139,18 @@ def test_an_abstinent_clients_substance_work_is_not_about_cutting_back() -> None
     plan = load_plan(PLANS / "example_aud_anxiety.json")
     assert "cut back" not in " ".join(client_copy.activities(plan))
     assert "plan how to handle cravings and risky moments" in client_copy.activities(plan)
+
+
+def test_an_intervention_is_described_by_its_name_not_a_technique_in_its_list() -> None:
+    plan = load_plan(PLANS / "example_gad.json")
+    plan.interventions = [
+        Intervention(
+            id="int-ar",
+            modality="Applied relaxation",
+            technique="Applied relaxation (Öst): progressive muscle relaxation; cue-controlled "
+            "relaxation; stimulus control for sleep onset",
+            objective_ids=["obj-1-1"],
+            provenance=Provenance(source="clinician"),
+        )
+    ]
+    assert client_copy.activities(plan) == ["practise ways to calm your body and your mind"]

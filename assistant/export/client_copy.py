@@ -80,14 +80,21 @@ def _instrument_in(text: str) -> str | None:
     return m.group(0) if m and instruments.get(m.group(0)) else None
 
 
+def _activity(words: str) -> str | None:
+    return next((easy for keys, easy in _ACTIVITIES if any(k in words for k in keys)), None)
+
+
 def activities(plan: TreatmentPlan) -> list[str]:
-    """What we will do together, one plain phrase a kind of intervention, in plan order."""
+    """What we will do together, one plain phrase a kind of intervention, in plan order.
+
+    An intervention is read by its name (modality, and its technique up to the first ':')
+    before its list of techniques, so 'Applied relaxation: ...; stimulus control for sleep
+    onset' is relaxation, not sleep work.
+    """
     out: list[str] = []
     for iv in plan.interventions:
-        words = f"{iv.modality} {iv.technique}".lower()
-        found = next(
-            (easy for keys, easy in _ACTIVITIES if any(k in words for k in keys)), _FALLBACK
-        )
+        head = f"{iv.modality} {iv.technique.split(':', 1)[0]}".lower()
+        found = _activity(head) or _activity(iv.technique.lower()) or _FALLBACK
         if found not in out:
             out.append(found)
     return out
