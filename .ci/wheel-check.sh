@@ -16,10 +16,6 @@ uv="${UV:-$here/.venv/bin/uv}"
 wheel="$(ls "$work"/dist/treatment_plan_assistant-*.whl)"
 "$uv" venv -q --python python3 "$work/venv"
 "$uv" pip install -q --python "$work/venv/bin/python" "$wheel"
-# medspaCy (case facts) declares spacy<3.8 on Python 3.11; it goes in without dependencies,
-# as in .ci/run (the wheel pins spaCy 3.8 and medspaCy's other dependencies).
-"$uv" pip install -q --python "$work/venv/bin/python" --no-deps medspacy==1.3.1 PyRuSH==1.0.13
-
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"
 export TPA_DATA_DIR="$work/data"

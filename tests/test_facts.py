@@ -236,7 +236,10 @@ def test_nlp_debug_logging_is_silent(capfd: pytest.CaptureFixture[str]) -> None:
 
 
 def test_importing_the_facts_stage_does_not_load_the_nlp_library() -> None:
-    code = "import assistant.facts, sys; print('spacy' in sys.modules, 'medspacy' in sys.modules)"
+    code = (
+        "import assistant.facts, sys; "
+        "print('spacy' in sys.modules, any('medspacy' in m for m in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -305,20 +308,42 @@ def test_only_what_the_court_requires_is_a_scope_not_a_requirement() -> None:
     assert [p.kind for p in facts.preferences] == ["scope"]
 
 
-def test_without_medspacy_the_error_says_how_to_install_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from assistant.errors import ConfigError
-    from assistant.facts import nlp
-
-    monkeypatch.setattr(nlp, "_NLP", None)
-    monkeypatch.setitem(sys.modules, "medspacy.context", None)
-    with pytest.raises(ConfigError, match=r"pip install --no-deps medspacy==1\.3\.1"):
-        extract(_intake(notes="Denies vomiting."))
-
-
 def test_caregiver_consent_attendance_and_privacy_for_a_minor() -> None:
     facts = extract(load(CASES / "adolescent_depression_15.json"))
     (carer,) = facts.caregivers
     assert (carer.consent_by, carer.attends) == ("father", "mother")
     assert carer.confidentiality == "Kai wants some time alone with the therapist"
+
+
+@pytest.mark.parametrize(
+    "risk_notes",
+    [
+        "Safety plan to be completed next session.",
+        "Will write a safety plan at the next visit.",
+        "Declined a safety plan.",
+    ],
+)
+def test_a_safety_plan_not_yet_written_is_not_a_step_taken(risk_notes: str) -> None:
+    data = json.loads((INTAKES / "mdd_recurrent_si.json").read_text())
+    data["risk"]["notes"] = risk_notes
+    assert extract(parse(data)).safety_steps == []
+
+
+def test_abstinence_since_a_date_in_the_notes() -> None:
+    data = json.loads((INTAKES / "aud_with_anxiety.json").read_text())
+    data["notes"] = "Has not had a drink since 2026-10-02, after a medically managed detox."
+    alcohol = extract(parse(data)).substance("alcohol")
+    assert alcohol is not None
+    assert (alcohol.status, str(alcohol.since)) == ("abstinent", "2026-10-02")
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Worry about her husband, who drinks 6 beers most nights.",
+        "Worried she might drive after drinking at the party.",
+    ],
+)
+def test_someone_elses_drinking_or_a_worry_is_not_a_fact_about_the_client(summary: str) -> None:
+    facts = extract(_intake(presenting_problems=[{"summary": summary}]))
+    assert facts.substance("alcohol") is None and facts.risk_to_others == []

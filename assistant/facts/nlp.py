@@ -4,7 +4,8 @@ Built once, lazily, from ``spacy.blank("en")``: spaCy's rule-based sentence spli
 medspaCy's ``TargetMatcher`` with the concept rules below, and ``ConText`` (its packaged
 rules plus a few of ours) to tell a current, affirmed mention from a negated ("no
 purging"), historical ("stopped in 2020"), hypothetical ("if she uses again") or
-family-member one. Nothing is downloaded: the rules ship with medspaCy and this module.
+family-member one. Nothing is downloaded: medspaCy is vendored in ``assistant/_vendor``
+with its English ConText rules, and the concept rules are in this module.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.errors import ConfigError
-
-# Installed with --no-deps: their metadata asks for spacy<3.8 on Python 3.11 (see pyproject).
-_MEDSPACY = "medspacy==1.3.1 PyRuSH==1.0.13"
 _LOCK = threading.Lock()
 _NLP: Any = None
 
@@ -113,8 +110,19 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "firearm",
         "thoughts of harming the baby",
     ),
-    "PERINATAL": ("postpartum", "post-partum", "pregnant", "pregnancy", "perinatal", "antenatal"),
-    "ABSTINENT": ("abstinent", "sober", "clean since", "has not used", "has not had a drink"),
+    "PERINATAL": ("postpartum", "post-partum", "pregnant", "perinatal", "antenatal"),
+    "ABSTINENT": (
+        "abstinent",
+        "sober",
+        "clean since",
+        "has not used",
+        "has not had a drink",
+        "not had a drink since",
+        "has not drunk",
+        "stopped drinking",
+        "quit drinking",
+        "no alcohol since",
+    ),
     "LEGAL": (
         "drug court",
         "court-mandated",
@@ -193,6 +201,16 @@ _EXTRA_MODIFIERS: tuple[tuple[str, str, str], ...] = (
     ("to be considered", "HYPOTHETICAL", "BACKWARD"),
     ("to be reviewed", "HYPOTHETICAL", "BACKWARD"),
     ("to assess for", "HYPOTHETICAL", "FORWARD"),
+    ("to be", "HYPOTHETICAL", "BACKWARD"),
+    ("will", "HYPOTHETICAL", "FORWARD"),
+    ("might", "HYPOTHETICAL", "FORWARD"),
+    ("could", "HYPOTHETICAL", "FORWARD"),
+    ("worried", "HYPOTHETICAL", "FORWARD"),
+    ("at risk of", "HYPOTHETICAL", "FORWARD"),
+    ("at the next", "HYPOTHETICAL", "BACKWARD"),
+    ("next session", "HYPOTHETICAL", "BACKWARD"),
+    ("test negative", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("negative", "NEGATED_EXISTENCE", "BACKWARD"),
 )
 
 _PAST_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b|\((?:19|20)\d\d\)")
@@ -220,28 +238,17 @@ class Mention:
 
 
 def _quiet() -> None:
-    for name in ("medspacy", "PyRuSH", "spacy", "quickumls"):
+    for name in ("medspacy", "spacy", "assistant._vendor.medspacy"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    try:
-        from loguru import logger as loguru_logger  # PyRuSH logs through loguru
-
-        loguru_logger.disable("PyRuSH")
-    except ImportError:  # pragma: no cover - loguru comes with PyRuSH
-        pass
 
 
 def _build() -> Any:
     _quiet()
     import spacy
 
-    try:
-        from medspacy.context import ConText, ConTextRule
-        from medspacy.target_matcher import TargetMatcher, TargetRule
-    except ImportError as exc:
-        raise ConfigError(
-            "medspaCy is not installed, so case facts cannot be read from free text: "
-            f"run pip install --no-deps {_MEDSPACY} ({exc.name} is missing)"
-        ) from None
+    # medspaCy's ConText and target matcher, vendored (see assistant/_vendor/medspacy).
+    from assistant._vendor.medspacy.context import ConText, ConTextRule
+    from assistant._vendor.medspacy.target_matcher import TargetMatcher, TargetRule
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
