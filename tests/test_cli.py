@@ -219,3 +219,15 @@ def test_a_write_the_system_refuses_is_one_line_and_exit_two(tmp_path: Path) -> 
     res = run("draft", str(INTAKES / "gad_nurse.json"), "--no-retrieval", "-o", "/proc/plan.json")
     assert res.returncode == 2, res.stderr
     assert "error: could not read or write" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_export_never_writes_over_the_intake_it_was_given(tmp_path: Path) -> None:
+    intake = tmp_path / "intake.json"
+    intake.write_bytes((INTAKES / "gad_nurse.json").read_bytes())
+    plan = tmp_path / "plan.json"
+    res = runner.invoke(app, ["draft", str(intake), "--no-retrieval", "-o", str(plan)])
+    assert plan.exists(), res.output
+    before = intake.read_bytes()
+    res = run("export", str(plan), "--format", "json", "--intake", str(intake), "-o", str(intake))
+    assert res.returncode == 2 and "is the input file intake.json" in res.stderr, res.stderr
+    assert intake.read_bytes() == before

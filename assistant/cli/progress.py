@@ -75,14 +75,21 @@ def progress(
             f"note: the plan is {plan.status}, not signed; progress is read against it", err=True
         )
     if packet is not None:
-        _write_packet(packet, plan, measures, report)
+        inputs = (plan_file, measures_file, *([intake_file] if intake_file else []))
+        _write_packet(packet, plan, measures, report, inputs)
     if fmt is ProgressFormat.json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
         typer.echo(to_markdown(report), nl=False)
 
 
-def _write_packet(path: Path, plan: Any, measures: Any, report: Any) -> None:
+def _write_packet(
+    path: Path, plan: Any, measures: Any, report: Any, inputs: tuple[Path, ...] = ()
+) -> None:
+    from assistant.cli.drafting import refuse_overwriting
+    from assistant.store.files import write_private
+
+    refuse_overwriting(path, *inputs)  # atomic, 0600, never over an input (issue 12)
     suffix = path.suffix.lower()
     if suffix == ".md":
         from assistant.progress.packet import to_markdown as packet_md
@@ -100,7 +107,7 @@ def _write_packet(path: Path, plan: Any, measures: Any, report: Any) -> None:
         typer.echo(f"error: --packet: name the file .md, .pdf or .json; got {path.name}", err=True)
         raise typer.Exit(2)
     try:
-        path.write_bytes(data)
+        write_private(path, data)
     except OSError as exc:
         typer.echo(f"error: --packet: cannot write {path}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None

@@ -280,6 +280,10 @@ def export(
     target = output or path.with_name(path.stem + SUFFIX[fmt])
     if target.resolve() == path.resolve():
         raise StoreError("the export would overwrite the plan file: choose another -o")
+    if intake_path is not None:
+        from assistant.cli.drafting import refuse_overwriting
+
+        refuse_overwriting(target, intake_path)
     write_private(target, data)
     typer.echo(f"wrote {target} ({len(data)} bytes)")
 
