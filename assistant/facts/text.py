@@ -118,7 +118,11 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
         for m in mentions:
             if m.label == "WITHDRAWAL_SIGN":
                 _withdrawal(facts, path, text, m)
-            elif m.label == "ABSTINENT" and m.current:
+            elif (
+                m.label == "ABSTINENT"
+                and path != "treatment_history"  # past treatment, not the present state
+                and (m.current or _self_negating(m))
+            ):
                 _abstinent(facts, path, text, m)
             elif m.label in ("IMPAIRED_DRIVING", "VIOLENCE") and m.current:
                 kind = "impaired_driving" if m.label == "IMPAIRED_DRIVING" else "violence"
@@ -159,6 +163,13 @@ def add_text_facts(intake: Intake, facts: CaseFacts) -> None:
     other_medications(intake.medications, found.get("medications", []), facts)
     _alcohol_from_text(intake, facts)
     caregivers(intake, facts)
+
+
+def _self_negating(m: nlp.Mention) -> bool:
+    """'has not had a drink since ...' carries its own negation: ConText's reading of the
+    'not' inside it is not a denial of abstinence."""
+    own = re.search(r"\b(?:not|no|stopped|quit)\b", m.text, re.I) is not None
+    return own and not (m.historical or m.hypothetical or m.family)
 
 
 def _ruled_out(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -> None:
@@ -245,6 +256,11 @@ _DRINKS = re.compile(
     r"|\bdrinks (?:heavily|daily|every (?:day|night|evening)|most (?:nights|evenings|days))\b",
     re.I,
 )
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:husband|wife|partner|boyfriend|girlfriend|father|mother|dad|mum|mom|brother|"
+    r"sister|son|daughter|friend|parents?|flatmate|housemate)\b",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(?:no|not|never|denies|stopped|quit|no longer)\b", re.I)
 
 
@@ -258,7 +274,7 @@ def _alcohol_from_text(intake: Intake, facts: CaseFacts) -> None:
             continue
         ev = clause(f"presenting_problems[{i}].summary", p.summary, m.start(), m.end())
         before = p.summary[ev.start or 0 : m.start()]
-        if _NEGATION.search(before):
+        if _NEGATION.search(before) or _SOMEONE_ELSE.search(before):
             continue
         facts.substances.append(
             SubstanceFact(
