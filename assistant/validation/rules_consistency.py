@@ -307,3 +307,47 @@ def work_goal_not_working(ctx: Context) -> Iterator[Hit]:
                 f"The client is {status} and names no work goal, but this sets one about "
                 "work: replace it with a goal from the client's own day.",
             )
+
+
+# ---------------------------------------------------------------- CF17 release scope
+
+_REPORTING = re.compile(
+    r"\b(?:report\w*|receiv\w*|releas\w*|shar(?:e|ed|ing)|disclos\w*|sent|send)\b", re.I
+)
+_REFERRER = re.compile(r"\b(?:court|probation|parole|referr\w*|mandat\w*|employer|board)\b", re.I)
+
+
+def _stem_set(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
+@rule("CF17", "consistency.release-scope-unstated")
+def release_scope_unstated(ctx: Context) -> Iterator[Hit]:
+    """When treatment is mandated, the plan says what is reported to the referrer (the
+    release the client agreed to), so the client knows what is shared and what is not.
+
+    Bad: drug court referral with release limited to attendance and screens; the plan never says what the court receives.
+    Good: 'The drug court receives attendance, drug screen results and the discharge summary, as the client agreed; nothing else is shared.'
+    """
+    facts = _facts(ctx)
+    if facts is None or facts.legal is None or not facts.legal.mandated:
+        return
+    legal = facts.legal
+    who = _stem_set(legal.referred_by or "")
+    scope = _stem_set(legal.release_scope or "")
+    plan = ctx.plan
+    texts = [t for _, t in ctx.texts] + [t for _, t in targets(plan)]
+    for text in texts:
+        for clause in re.split(r"[.;]\s+", text):
+            if not _REPORTING.search(clause):
+                continue
+            words = _stem_set(clause)
+            names_who = bool(who & words) or _REFERRER.search(clause) is not None
+            if names_who and (not scope or len(scope & words) >= min(2, len(scope))):
+                return
+    what = f" ({legal.release_scope})" if legal.release_scope else ""
+    yield (
+        "sequencing",
+        f"Treatment is mandated by {legal.referred_by or 'a referrer'}: write into the plan what "
+        f"is reported to them{what}, as the client agreed.",
+    )
