@@ -244,6 +244,8 @@ class AbstinenceRule(_Strict):
     use_words: list[str]
     maintenance: str
     maintenance_metric: str
+    moderation_words: list[str]
+    skip_templates: list[str]
     source: str
 
 
@@ -255,6 +257,7 @@ class InterventionText(_Strict):
 
 class WithdrawalRule(_Strict):
     objective: str
+    objective_abstinent: str
     objective_metric: str
     safety_action: str
     intervention: InterventionText

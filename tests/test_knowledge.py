@@ -123,3 +123,29 @@ def test_malformed_knowledge_is_refused_naming_the_file(
     with pytest.raises(KnowledgeError, match="gad.yaml") as exc:
         knowledge.load(d)
     assert message in str(exc.value)
+
+
+def test_drafting_rules_load_with_every_level_of_care() -> None:
+    rules = KB.rules
+    assert rules is not None
+    php = rules.level("partial_hospitalization")
+    iop = rules.level("intensive_outpatient")
+    assert php.days_per_week == 5 and iop.days_per_week == 3 and iop.hours_per_day == 3
+    assert rules.level("outpatient").days_per_week == 1
+    assert rules.level("an unknown setting").label == "outpatient"
+    assert set(rules.trauma_alternatives.therapies) <= {
+        i.id for p in KB.presentations.values() for i in p.interventions
+    }
+
+
+def test_a_drafting_rules_file_without_partial_hospitalization_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, tmp_path / "knowledge")
+    rules_file = tmp_path / "knowledge" / "rules" / "drafting.yaml"
+    text = rules_file.read_text(encoding="utf-8")
+    start = text.index("  partial_hospitalization:")
+    end = text.index("\nmonitoring:")
+    rules_file.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="drafting.yaml: .*partial_hospitalization"):
+        knowledge.load(tmp_path / "knowledge")

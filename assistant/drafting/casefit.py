@@ -150,9 +150,11 @@ def maintenance_objective(
         id=oid,
         text=text,
         metric=r.maintenance_metric.format(substance=s.substance),
-        baseline=Baseline(value=None, text=f"abstinent since {since}", date=s.since or start)
+        baseline=Baseline(
+            value=0, text="0", date=s.since or start, source=f"case facts: abstinent since {since}"
+        )
         if zero is None
-        else Baseline(value=0, text=f"0 {zero.unit}".strip(), date=start, source=zero.measured_by),
+        else Baseline(value=0, text=zero.value, date=start, source=zero.measured_by),
         target=Target(value=0, text="0", comparator="="),
         direction="achieve",
         timeframe=Timeframe(weeks=weeks),
@@ -169,7 +171,8 @@ def withdrawal_reason(s: SubstanceFact) -> str:
 
 def withdrawal_objective(s: SubstanceFact, rules: DraftingRules, oid: str) -> Objective:
     w = rules.withdrawal
-    text = _clean(w.objective.format(substance=s.substance, reason=withdrawal_reason(s)))
+    wording = w.objective_abstinent if s.status == "abstinent" else w.objective
+    text = _clean(wording.format(substance=s.substance, reason=withdrawal_reason(s)))
     return Objective(
         id=oid,
         text=text,
@@ -356,3 +359,17 @@ def fit_work_wording(text: str, facts: CaseFacts, rules: DraftingRules) -> str |
 
 def end_date(start: date, weeks: int) -> date:
     return start + timedelta(weeks=weeks)
+
+
+def programme_interventions(
+    interventions: dict[str, Intervention], facts: CaseFacts, rules: DraftingRules
+) -> None:
+    """Under an intensive level of care every therapy is delivered within the programme's
+    days, not as a separate weekly course of its own (one coherent total per plan)."""
+    lvl = level_of_care(facts, rules)
+    if lvl is None:
+        return
+    for iv in interventions.values():
+        course = iv.frequency and re.search(r"\bweekly\b|\bsessions\b", iv.frequency)
+        if course and not iv.provenance.note.startswith("drafting rule"):
+            iv.frequency = f"within the {lvl.label}'s days, as the programme schedules it"

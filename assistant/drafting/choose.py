@@ -87,6 +87,9 @@ class ObjectivePicker:
         self._goals: list[tuple[Goal, Presentation]] = []
         self._refused = [(r, refusal_pattern(r.target)) for r in facts.refusals() if r.target]
         self._ruled_out = [(r.concept, concept_pattern(r.concept)) for r in facts.ruled_out]
+        if rules is not None and facts.abstinent_substances:
+            words = "|".join(re.escape(w) for w in rules.abstinence.moderation_words)
+            self._ruled_out.append(("moderation", re.compile(rf"\b(?:{words})", re.I)))
         self._safety_id, self._safety_version = safety_module
 
     # ------------------------------------------------------------ per goal
@@ -137,6 +140,15 @@ class ObjectivePicker:
         return None
 
     def _candidate(self, pres: Presentation, t: ObjectiveTemplate) -> Candidate | None:
+        rules = self.rules
+        substance = casefit.substance_for(pres.id, self.facts, rules) if rules else None
+        if (
+            rules is not None
+            and substance is not None
+            and substance.status == "abstinent"
+            and t.id in rules.abstinence.skip_templates
+        ):
+            return None
         text = " ".join(t.text.split())
         for _, pat in [*self._refused_pats(), *self._ruled_out]:
             text = _strip_asides(text, pat)
@@ -151,8 +163,6 @@ class ObjectivePicker:
             return None
         if fitted != text:
             t = t.model_copy(update={"text": fitted})
-        rules = self.rules
-        substance = casefit.substance_for(pres.id, self.facts, rules) if rules else None
         if (
             rules is not None
             and substance is not None
@@ -316,8 +326,10 @@ class ObjectivePicker:
         for key, iv in list(interventions.items()):
             head, _, rest = iv.technique.partition(": ")
             for why, pat in pats:
-                head = _strip_asides(head, pat)
-                iv.technique = f"{head}: {rest}"
+                stripped = _strip_asides(head, pat)
+                if stripped != head:
+                    head = stripped
+                    iv.technique = f"{head}: {rest}" if rest else head
                 if affirms(f"{iv.modality}. {head}", pat):
                     del interventions[key]
                     self.warnings.append(

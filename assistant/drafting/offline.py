@@ -6,9 +6,6 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
-
 from assistant import notices as notices_mod
 from assistant.drafting import casefit, compose, measures, safety
 from assistant.drafting.choose import ObjectivePicker, renumber
@@ -22,6 +19,7 @@ from assistant.drafting.select import (
     read_preferences,
 )
 from assistant.drafting.sequencing import order_of_work
+from assistant.drafting.timeline import build_timeline
 from assistant.facts import extract
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
@@ -35,7 +33,6 @@ from assistant.plan import (
     PlanDiagnosis,
     Problem,
     Provenance,
-    Timeline,
     TreatmentPlan,
     placeholder,
 )
@@ -130,7 +127,18 @@ class OfflineDrafter:
         renumber(goals, interventions)
         plan_safety = safety.section(intake, facts, self.kb.rules)
 
-        timeline = self._timeline(intake, records, weeks, prefs, facts, picker.fit_text)
+        timeline = build_timeline(
+            self.kb,
+            intake,
+            records,
+            weeks,
+            prefs,
+            facts,
+            picker.fit_text,
+            self.review_interval_days,
+        )
+        if self.kb.rules is not None:
+            casefit.programme_interventions(interventions, facts, self.kb.rules)
         sequencing = order_of_work(intake, groups, facts, self.kb.rules)
         sequencing += picker.notes + self._trauma_notes
         plan = TreatmentPlan(
@@ -352,63 +360,6 @@ class OfflineDrafter:
             return ok
         return [options[chosen_id], *rest]
 
-    def _timeline(
-        self,
-        intake: Intake,
-        records: list[Presentation],
-        weeks: int,
-        prefs: Preferences,
-        facts: CaseFacts,
-        fit: Callable[[str], str | None] | None = None,
-    ) -> Timeline:
-        if not records:
-            return Timeline(
-                discharge_criteria=[placeholder("discharge", "state measurable criteria")],
-                review_dates=_review_dates(intake, [], weeks, self.review_interval_days),
-            )
-        main = records[0]
-        tl = main.timeline
-        review_weeks = sorted({w for p in records for w in p.timeline.review_weeks if w <= weeks})
-        criteria: list[str] = []
-        for p in records:
-            criteria.extend(" ".join(c.split()) for c in p.timeline.discharge_criteria)
-        rules = self.kb.rules
-        if fit is not None:
-            criteria = [c for c in map(fit, criteria) if c]
-        freq = tl.frequency
-        minutes = tl.session_minutes
-        lo = tl.sessions.min
-        hi = max(p.timeline.sessions.max for p in records)
-        if weeks < tl.weeks:
-            # a shorter course (a deadline) scales the session estimate with it
-            lo = max(1, min(lo, round(lo * weeks / tl.weeks)))
-            hi = max(lo, min(hi, weeks))
-        lvl = casefit.level_of_care(facts, rules) if rules else None
-        if lvl is not None:
-            dose = casefit.programme_dose(facts, lvl, weeks)
-            freq, minutes, lo, hi = (
-                dose.frequency,
-                dose.session_minutes,
-                dose.sessions_min,
-                dose.sessions_max,
-            )
-        if prefs.scheduling:
-            freq += " (client's limits: " + "; ".join(prefs.scheduling) + ")"
-        review = _review_dates(intake, review_weeks, weeks, self.review_interval_days)
-        return Timeline(
-            estimated_sessions_min=lo,
-            estimated_sessions_max=hi,
-            estimated_weeks=weeks,
-            session_type="group" if lvl is not None else "individual",
-            session_minutes=minutes,
-            session_frequency=freq,
-            review_dates=casefit.bound_dates(review, facts),
-            discharge_criteria=list(dict.fromkeys(criteria)),
-            provenance=compose.knowledge_provenance(
-                main.id, main.version, f"{main.id}.timeline", ""
-            ),
-        )
-
 
 def compose_basis(g: ProblemGroup) -> str:
     if g.presentation is None:
@@ -423,23 +374,3 @@ def _instruments_for(pres: Presentation | None, intake: Intake) -> list[str]:
     # scores the intake holds that this record's objectives do not name are still shown once,
     # on the first problem that could use them
     return list(dict.fromkeys(ids))
-
-
-def _review_dates(
-    intake: Intake, review_weeks: list[int], weeks: int, interval_days: int
-) -> list[date]:
-    start = intake.intake_date
-    dates = [start + timedelta(weeks=w) for w in review_weeks]
-    end = start + timedelta(weeks=weeks)
-    if not dates or dates[-1] < end:
-        dates.append(end)
-    # no gap longer than the review interval
-    out = []
-    prev = start
-    for d in sorted(set(dates)):
-        while (d - prev).days > interval_days:
-            prev = prev + timedelta(days=interval_days)
-            out.append(prev)
-        out.append(d)
-        prev = d
-    return out

@@ -95,6 +95,7 @@ def objective_row(o: Objective) -> list[str]:
             o.target.value is not None
             and not any(c in o.target.text for c in "<>=")
             and not o.target.text[:1].isalpha()
+            and not (o.target.value == 0 and o.target.comparator in ("<=", "="))
         ):
             target = f"{o.target.comparator} {o.target.text}".replace("<=", "≤").replace(">=", "≥")
     how = o.measurement or o.metric or "—"
