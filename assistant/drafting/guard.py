@@ -109,7 +109,8 @@ def refusal(
 def clinical_view(intake: Intake) -> dict[str, Any]:
     """What the model may see: clinical content only, no header identifiers."""
     data = intake.model_dump(mode="json", exclude={"client", "clinician"})
-    data["age"] = intake.age_on()
+    age = intake.age_on()
+    data["age"] = age if age <= 89 else "90 or older"  # Safe Harbor: no age above 89
     if intake.client.pronouns:
         data["pronouns"] = intake.client.pronouns
     return data
