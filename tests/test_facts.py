@@ -347,3 +347,18 @@ def test_abstinence_since_a_date_in_the_notes() -> None:
 def test_someone_elses_drinking_or_a_worry_is_not_a_fact_about_the_client(summary: str) -> None:
     facts = extract(_intake(presenting_problems=[{"summary": summary}]))
     assert facts.substance("alcohol") is None and facts.risk_to_others == []
+
+
+@pytest.mark.parametrize(
+    ("summary", "status"),
+    [
+        ("Worries all day while her husband is at work.", None),
+        ("Her father retired last year and she cares for him.", None),
+        ("Moved here for her husband's new job; lonely.", None),
+        ("Retired in 2020; volunteers at a food bank.", "retired"),
+    ],
+)
+def test_occupation_is_the_clients_not_a_relatives(summary: str, status: str | None) -> None:
+    intake = _intake(presenting_problems=[{"summary": summary}], strengths=[], preferences=[])
+    occupation = extract(intake).occupation
+    assert (occupation.status if occupation else None) == status

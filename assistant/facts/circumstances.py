@@ -43,7 +43,10 @@ _BIRTH = re.compile(
 
 # (status, pattern) in priority order: the first that matches wins.
 _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("retired", re.compile(r"\bretired(?: [a-z-]+)?\b|\bretirement\b", re.I)),
+    (
+        "retired",
+        re.compile(r"\bretired(?: (?!in\b|last\b|at\b|from\b)[a-z-]+)?\b|\bretirement\b", re.I),
+    ),
     (
         "unemployed",
         re.compile(
@@ -73,6 +76,20 @@ _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:husband|wife|partner|boyfriend|girlfriend|father|mother|dad|mum|mom|brother|"
+    r"sister|son|daughter|friend|parents?|flatmate|housemate|colleague)(?:'s)?\b",
+    re.I,
+)
+
+
+def about_someone_else(text: str, at: int) -> bool:
+    """True when the clause before ``at`` names another person first ("her husband is at
+    work", "his father retired"), so what follows is not about the client."""
+    start = max(text.rfind(";", 0, at), text.rfind(". ", 0, at)) + 1
+    return _SOMEONE_ELSE.search(text, start, at) is not None
 
 
 def _num(text: str) -> float:
@@ -169,7 +186,14 @@ def occupation_from_text(intake: Intake, facts: CaseFacts) -> None:
     texts += [("notes", intake.notes), *_preferences(intake)]
     for status, pattern in _OCCUPATION:
         for path, text in texts:
-            m = pattern.search(text or "")
+            m = next(
+                (
+                    x
+                    for x in pattern.finditer(text or "")
+                    if not about_someone_else(text, x.start())
+                ),
+                None,
+            )
             if m:
                 ev = evidence(path, text, m.start(), m.end())
                 facts.occupation = OccupationFact(

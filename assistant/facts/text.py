@@ -14,6 +14,7 @@ import re
 
 from assistant.facts import nlp
 from assistant.facts.caregivers import caregivers
+from assistant.facts.circumstances import about_someone_else
 from assistant.facts.medications import medication_mention, other_medications
 from assistant.facts.model import (
     CaseFacts,
@@ -256,11 +257,6 @@ _DRINKS = re.compile(
     r"|\bdrinks (?:heavily|daily|every (?:day|night|evening)|most (?:nights|evenings|days))\b",
     re.I,
 )
-_SOMEONE_ELSE = re.compile(
-    r"\b(?:husband|wife|partner|boyfriend|girlfriend|father|mother|dad|mum|mom|brother|"
-    r"sister|son|daughter|friend|parents?|flatmate|housemate)\b",
-    re.I,
-)
 _NEGATION = re.compile(r"\b(?:no|not|never|denies|stopped|quit|no longer)\b", re.I)
 
 
@@ -274,7 +270,7 @@ def _alcohol_from_text(intake: Intake, facts: CaseFacts) -> None:
             continue
         ev = clause(f"presenting_problems[{i}].summary", p.summary, m.start(), m.end())
         before = p.summary[ev.start or 0 : m.start()]
-        if _NEGATION.search(before) or _SOMEONE_ELSE.search(before):
+        if _NEGATION.search(before) or about_someone_else(p.summary, m.start()):
             continue
         facts.substances.append(
             SubstanceFact(
