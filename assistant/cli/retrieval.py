@@ -21,14 +21,31 @@ def index(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Rebuild even if the knowledge has not changed.")
     ] = False,
+    write_shipped_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--write-shipped-vectors",
+            help="Embed every knowledge document afresh and write the vectors file that ships "
+            "with the package (after editing knowledge/).",
+        ),
+    ] = False,
 ) -> None:
     """Build the knowledge index (only when the knowledge files changed, unless --rebuild)."""
     from assistant.retrieval import get_retriever
 
-    info = get_retriever().ensure_index(rebuild=rebuild)
+    retriever = get_retriever()
+    if write_shipped_vectors:
+        from assistant.retrieval.vectors import SHIPPED, write_shipped
+
+        n = write_shipped([d.text for d in retriever.docs])
+        typer.echo(f"wrote {n} document vectors to {SHIPPED}")
+        return
+    info = retriever.ensure_index(rebuild=rebuild)
     state = "rebuilt" if info.built else "up to date, not rebuilt"
+    known = f"; {info.documents - info.embedded} vectors reused" if info.built else ""
     typer.echo(
-        f"index {state}: {info.documents} documents in {info.seconds:.1f} s ({info.location})"
+        f"index {state}: {info.documents} documents in {info.seconds:.1f} s "
+        f"({info.embedded} embedded{known}) ({info.location})"
     )
 
 

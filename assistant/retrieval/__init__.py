@@ -81,6 +81,9 @@ class Hit(BaseModel):
 class IndexInfo(BaseModel):
     built: bool
     documents: int
+    embedded: int = Field(
+        default=0, description="Documents embedded by this build; the rest had known vectors."
+    )
     seconds: float
     content_hash: str
     location: str = ""
@@ -153,6 +156,12 @@ class Retriever:
         self._record_kind = {r.id: r.kind for r in self.kb.records()}
         self._bm25: Any = None
         self._lock = threading.Lock()
+        self.embedded = 0  # documents embedded by the last build (the rest were known)
+
+    @property
+    def docs(self) -> list[Doc]:
+        """The documents the index holds, one per knowledge item."""
+        return list(self._docs)
 
     @property
     def location(self) -> str:
@@ -193,6 +202,7 @@ class Retriever:
                 self._bm25 = self._build_bm25()
             return IndexInfo(
                 built=built,
+                embedded=self.embedded if built else 0,
                 documents=len(self._docs),
                 seconds=round(time.perf_counter() - start, 3),
                 content_hash=self.kb.content_hash,
@@ -218,13 +228,15 @@ class Retriever:
         ):
             self._collection = col
             return False
-        from assistant.embeddings import get_encoder
+        from assistant.retrieval.vectors import embed_documents
 
         assert self._client is not None  # opened by _open()
         if col is not None or COLLECTION in [c.name for c in self._client.list_collections()]:
             self._client.delete_collection(COLLECTION)
         col = self._open(create=True)
-        vectors = get_encoder().encode([d.text for d in self._docs])
+        vectors, self.embedded = embed_documents(
+            [d.text for d in self._docs], cache_dir=self.settings.index_dir
+        )
         step = 500
         for i in range(0, len(self._docs), step):
             chunk = self._docs[i : i + step]
