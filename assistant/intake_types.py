@@ -79,17 +79,22 @@ def storable(value: str) -> str:
     return value
 
 
-def visible_name(value: str) -> str:
-    """A name or identifier: storable, no direction overrides, not only invisible marks."""
+def visible(value: str) -> str:
+    """Required text: storable, and not made only of invisible characters."""
     storable(value)
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
+        raise ValueError("has no visible letters or digits (only invisible characters)")
+    return value
+
+
+def visible_name(value: str) -> str:
+    """A name or identifier: visible, and no direction overrides."""
     if BIDI_CONTROLS.search(value):
         raise ValueError(
             "contains a text-direction override character (U+202A-U+202E or U+2066-U+2069), "
             "which makes it display differently from what is stored; retype it"
         )
-    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
-        raise ValueError("has no visible letters or digits (only invisible characters)")
-    return value
+    return visible(value)
 
 
 def _show(value: Any) -> str:
@@ -165,7 +170,7 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(sto
 Required = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
-    AfterValidator(storable),
+    AfterValidator(visible),
 ]
 Name = Annotated[
     str,

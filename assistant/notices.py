@@ -75,7 +75,7 @@ def notices(intake: Intake) -> list[Notice]:
                 path="clinician",
                 kind="data",
                 message="No clinician is recorded: the plan's header needs the clinician's "
-                "name before it can be submitted.",
+                "name before it can be submitted (draft --clinician NAME, or add it on review).",
             )
         )
     for path, text in intake.free_text():

@@ -175,7 +175,7 @@ _text = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip() == s and s.strip())
-# a name has something visible in it and no direction overrides (both refused on purpose)
+# names and required text have something visible; names no direction overrides (refused)
 _name = _text.filter(lambda s: any(c.isalnum() for c in s) and not BIDI_CONTROLS.search(s))
 _past = st.dates(min_value=date(1930, 1, 1), max_value=date.today() - timedelta(days=1))
 
@@ -191,7 +191,7 @@ def intakes(draw: st.DrawFn) -> dict:
         "clinician": {"name": draw(_name), "credentials": "LCSW"},
         "intake_date": seen.isoformat(),
         "presenting_problems": [
-            {"summary": draw(_text), "symptoms": draw(st.lists(_text, max_size=3))}
+            {"summary": draw(_name), "symptoms": draw(st.lists(_text, max_size=3))}
         ],
         "diagnoses": [
             {
@@ -209,7 +209,7 @@ def intakes(draw: st.DrawFn) -> dict:
         ],
         "baselines": [
             {
-                "measure": draw(_text),
+                "measure": draw(_name),
                 "value": draw(st.one_of(st.integers(0, 50), st.just("3-5"))),
                 "unit": "per week",
             }

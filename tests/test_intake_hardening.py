@@ -214,6 +214,15 @@ def test_invisible_or_direction_override_names_are_refused(
     assert any(p.startswith(f"client.{field}: ") and reason in p for p in problems), problems
 
 
+def test_required_text_of_only_invisible_characters_is_refused() -> None:
+    data = base()
+    data["presenting_problems"][0]["summary"] = "\u200b\u200d"
+    assert any(
+        p.startswith("presenting_problems[0].summary: has no visible letters")
+        for p in refused(data)
+    )
+
+
 def test_a_name_in_another_script_is_fine() -> None:
     data = base()
     data["client"]["name"] = "مارين هولت"

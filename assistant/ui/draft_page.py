@@ -74,7 +74,14 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
                 status.write("Opening the knowledge index (built on first use)")
                 retriever = common.retriever()
             status.write(f"Writing the draft ({drafter})")
-            result = draft(intake, drafter, profile=profile, knowledge=kb, retriever=retriever)
+            result = draft(
+                intake,
+                drafter,
+                profile=profile,
+                knowledge=kb,
+                retriever=retriever,
+                facts=facts_page.current(intake),
+            )
         except AssistantError as exc:
             status.update(label="The draft could not be made", state="error")
             st.error(str(exc)[:1].upper() + str(exc)[1:])
