@@ -136,6 +136,12 @@ def test_deeply_nested_json_is_refused_not_a_crash() -> None:
     assert refusal('{"notes": ' + "[" * 100 + "]" * 100 + "}")[0].startswith("notes: nested")
 
 
+def test_brackets_inside_text_are_not_nesting() -> None:
+    data = base()
+    data["notes"] = "[" * 5000 + '{"a": ' * 100 + ' \\" ['
+    assert intake_mod.loads(json.dumps(data)).notes == data["notes"]
+
+
 @pytest.mark.parametrize(
     "number", ["9" * 5000, "1" + "0" * 400 + ".5", "1e999", "NaN", "-Infinity"]
 )
