@@ -18,15 +18,17 @@ from assistant.plan import load as load_plan
 from tests.conftest import VALID_INTAKES
 
 PLANS = Path(__file__).parent / "data" / "plans"
+EVAL_CASES = sorted((Path(__file__).resolve().parents[1] / "evals" / "cases").glob("*.json"))
+INTAKE_FILES = VALID_INTAKES + EVAL_CASES
 
 
 @pytest.fixture(scope="module")
 def drafts() -> dict[str, TreatmentPlan]:
-    """The offline draft of every shared intake, made once for this module."""
-    return {p.stem: draft(intake_mod.load(p)).plan for p in VALID_INTAKES}
+    """The offline draft of every shared intake and eval case, made once for this module."""
+    return {p.stem: draft(intake_mod.load(p)).plan for p in INTAKE_FILES}
 
 
-@pytest.mark.parametrize("name", [p.stem for p in VALID_INTAKES])
+@pytest.mark.parametrize("name", [p.stem for p in INTAKE_FILES])
 def test_no_listed_term_in_the_client_copy_of_any_shared_intake(
     drafts: dict[str, TreatmentPlan], name: str
 ) -> None:
