@@ -30,6 +30,18 @@ METRICS: list[tuple[str, str, str, str]] = [
     ("between_plan_similarity", "similarity between plans, same presentation", "num", "lower"),
     ("strengths_used_share", "intake strengths used", "pct", "higher"),
     ("client_words_used_share", "client's own words used", "pct", "higher"),
+    ("figures_used_share", "recorded scores and baselines used", "pct", "higher"),
+    ("measures_used_share", "  scored measures used", "pct", "higher"),
+    ("baselines_used_share", "  behavioural baselines used", "pct", "higher"),
+    ("objective_placeholder_share", "objectives with a placeholder", "pct", "lower"),
+    ("consistency_findings_per_plan", "consistency (CF) findings per plan", "num", "lower"),
+    ("consistency_errors_per_plan", "consistency (CF) errors per plan", "num", "lower"),
+    ("labelled_cases", "cases with expected facts and content", "int", ""),
+    ("fact_recall", "fact recall (labelled cases)", "pct", "higher"),
+    ("fact_precision", "fact precision (labelled cases)", "pct", "higher"),
+    ("required_hit_share", "required content found", "pct", "higher"),
+    ("forbidden_violations", "forbidden content present", "int", "lower"),
+    ("cases_with_violations", "cases with forbidden content", "int", "lower"),
     ("retrieval_hit@1", "retrieval hit@1", "pct", "higher"),
     ("retrieval_hit@3", "retrieval hit@3", "pct", "higher"),
     ("retrieval_mrr", "retrieval MRR", "num", "higher"),
@@ -47,6 +59,8 @@ CHART = [
     "error_free_share", "smart_complete_share", "baseline_fidelity", "coverage_share",
     "strengths_used_share", "client_words_used_share", "template_similarity",
     "between_plan_similarity", "retrieval_hit@1", "retrieval_mrr", "linter_accuracy",
+    "figures_used_share", "objective_placeholder_share", "fact_recall", "fact_precision",
+    "required_hit_share",
 ]  # fmt: skip
 
 
@@ -122,7 +136,44 @@ def markdown(run: dict[str, Any]) -> str:
             f"| {'yes' if p['coverage']['ok'] else 'no'} "
             f"| {p['individual']['template_similarity_mean']:.2f} | {p['draft']['latency_ms']:.0f} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _faithful_lines(run)) + "\n"
+
+
+def _faithful_lines(run: dict[str, Any]) -> list[str]:
+    """Per case: does the plan use what the intake says (facts, figures, content)."""
+    rows = [p for p in run["plans"] if "faithful" in p]
+    if not rows:
+        return []
+    lines = ["", "## Case faithfulness", ""]
+    lines += [
+        "| case | rule | fact recall / precision | figures used | objectives with a "
+        "placeholder | CF findings | required found | forbidden present |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    notes: list[str] = []
+    for p in rows:
+        f = p["faithful"]
+        fig, ph = f["figures"], f["placeholders"]
+        used = (
+            f"{fig['measures_used'] + fig['baselines_used']}/{fig['measures'] + fig['baselines']}"
+        )
+        facts = content = forbidden = "-"
+        if "facts" in f:
+            facts = f"{f['facts']['recall']:.2f} / {f['facts']['precision']:.2f}"
+            c = f["content"]
+            content, forbidden = f"{c['required_hit']}/{c['required']}", str(c["violations"])
+            for name in c["missed"]:
+                notes.append(f"- {p['case']}: missing: {name}")
+            for name in dict.fromkeys(v["name"] for v in c["violated"]):
+                notes.append(f"- {p['case']}: forbidden: {name}")
+        lines.append(
+            f"| {p['case']} | {f.get('rule', '-')} | {facts} | {used} "
+            f"| {ph['with_placeholder']}/{ph['objectives']} | {f['consistency']['findings']} "
+            f"| {content} | {forbidden} |"
+        )
+    if notes:
+        lines += ["", "### Required content missing and forbidden content present", "", *notes]
+    return lines
 
 
 def chart(runs: list[dict[str, Any]], path: Path) -> None:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals import scoring
+from evals import case_scoring, expectations, scoring
 
 ROOT = Path(__file__).resolve().parent
 CASES = ROOT / "cases"
@@ -78,6 +78,7 @@ def score_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     kb = load_cached()
     templates = scoring.template_texts(kb)
+    expected = expectations.load_all()
     plans = {r["case"]: r["result"].plan for r in rows if "result" in r}
     between = scoring.between_plan_similarity(plans)
     out = []
@@ -101,8 +102,31 @@ def score_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "draft": vars(scoring.DraftFigures.of(plan, r["wall_ms"])),
                 "placeholders": len(plan.placeholders()),
                 "model": plan.draft.model,
+                "faithful": case_faithfulness(r, expected.get(r["case"])),
             }
         )
+    return out
+
+
+def case_faithfulness(row: dict[str, Any], exp: expectations.Expectation | None) -> dict[str, Any]:
+    """Does the plan use what the intake says: figures used, placeholders, consistency
+    findings and, for a case with an expectation file, facts, required and forbidden content."""
+    from assistant.facts import extract
+
+    plan, report, it = row["result"].plan, row["result"].report, row["intake"]
+    facts = extract(it)
+    out: dict[str, Any] = {
+        "figures": case_scoring.score_figures_used(plan, facts),
+        "placeholders": case_scoring.score_objective_placeholders(plan),
+        "consistency": case_scoring.score_consistency(report),
+    }
+    if exp is not None:
+        out |= {
+            "rule": exp.rule,
+            "facts_in": exp.facts_in,
+            "facts": case_scoring.score_facts(exp.expected_facts, facts),
+            "content": case_scoring.score_content(plan, it, exp),
+        }
     return out
 
 
@@ -154,6 +178,7 @@ def summarise(plans: list[dict[str, Any]]) -> dict[str, Any]:
         "client_words_used_share": _share(
             total("individual", "client_words_used"), total("individual", "client_words")
         ),
+        **summarise_faithfulness([p["faithful"] for p in ok]),
         "latency_p50_ms": _pct(latency, 0.5),
         "latency_p95_ms": _pct(latency, 0.95),
         "input_tokens": int(total("draft", "input_tokens")),
@@ -161,6 +186,40 @@ def summarise(plans: list[dict[str, Any]]) -> dict[str, Any]:
         "cost_usd": round(total("draft", "cost_usd"), 4),
         "repair_rounds_mean": _share(total("draft", "repair_rounds"), n),
         "fell_back": int(total("draft", "fell_back")),
+    }
+
+
+def summarise_faithfulness(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """Overall case-faithfulness figures; fact and content scores over the labelled cases."""
+    n = len(cases)
+
+    def total(section: str, key: str, rows: list[dict[str, Any]] = cases) -> float:
+        return sum(c[section][key] for c in rows)
+
+    labelled = [c for c in cases if "facts" in c]
+    figures = total("figures", "measures") + total("figures", "baselines")
+    used = total("figures", "measures_used") + total("figures", "baselines_used")
+    return {
+        "figures_used_share": _share(used, figures),
+        "measures_used_share": _share(
+            total("figures", "measures_used"), total("figures", "measures")
+        ),
+        "baselines_used_share": _share(
+            total("figures", "baselines_used"), total("figures", "baselines")
+        ),
+        "objective_placeholder_share": _share(
+            total("placeholders", "with_placeholder"), total("placeholders", "objectives")
+        ),
+        "consistency_findings_per_plan": _share(total("consistency", "findings"), n),
+        "consistency_errors_per_plan": _share(total("consistency", "errors"), n),
+        "labelled_cases": len(labelled),
+        "fact_recall": _share(total("facts", "recall", labelled), len(labelled)),
+        "fact_precision": _share(total("facts", "precision", labelled), len(labelled)),
+        "required_hit_share": _share(
+            total("content", "required_hit", labelled), total("content", "required", labelled)
+        ),
+        "forbidden_violations": int(total("content", "violations", labelled)),
+        "cases_with_violations": sum(c["content"]["violations"] > 0 for c in labelled),
     }
 
 
