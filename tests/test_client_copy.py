@@ -156,3 +156,9 @@ def test_an_intervention_is_described_by_its_name_not_a_technique_in_its_list() 
         )
     ]
     assert client_copy.activities(plan) == ["practise ways to calm your body and your mind"]
+
+
+def test_a_range_with_equal_ends_reads_as_one_figure() -> None:
+    assert (
+        plain("weekly, 12-12 sessions, then 1-2 a month") == "weekly, 12 sessions, then 1-2 a month"
+    )

@@ -162,6 +162,7 @@ def plain(text: str, pronouns: str | None = None) -> str:
     table = {t.lower(): v for t, v in words.terms.items()}
     out = words.pattern.sub(lambda m: table[m.group(0).lower()], out)
     out = _CODES.sub("", out)
+    out = re.sub(r"\b(\d+)-\1\b", r"\1", out)  # a range with equal ends: '12-12' -> '12'
     out = re.sub(r"^(the )?client will\b", "You will", out.strip(), flags=re.IGNORECASE)
     out = re.sub(r"^(?:the )?client\b(?!')", "You", out, flags=re.IGNORECASE)
     out = re.sub(r"\b(?:the )?client's\b", "your", out, flags=re.IGNORECASE)
