@@ -64,3 +64,25 @@ def test_shipped_vectors_cover_the_knowledge_base_and_match_the_model() -> None:
     fresh = get_encoder().encode(sample)
     for row, text in enumerate(sample):
         assert float(np.dot(shipped[vectors.key(text)], fresh[row])) > 0.999
+
+
+def test_two_processes_building_the_index_at_once_leave_it_usable(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from assistant.retrieval import get_retriever\n"
+        "r = get_retriever(); r.ensure_index(rebuild=True)\n"
+        "print(r.search('checks the stove before leaving', k=1)[0].id)\n"
+    )
+    env = {**os.environ, "TPA_DATA_DIR": str(tmp_path)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=240) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err.decode()[-400:] for _, err in outs]
+    assert len({out.strip() for out, _ in outs}) == 1

@@ -20,9 +20,10 @@ are imported inside functions so that commands which need no index stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -187,7 +188,7 @@ class Retriever:
 
     def ensure_index(self, rebuild: bool = False) -> IndexInfo:
         """Build the index if it is missing, stale (knowledge changed) or ``rebuild`` is set."""
-        with self._lock:
+        with self._lock, self._build_lock():
             start = time.perf_counter()
             try:
                 built = self._ensure(rebuild)
@@ -208,6 +209,24 @@ class Retriever:
                 content_hash=self.kb.content_hash,
                 location=self.location,
             )
+
+    @contextlib.contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """Hold the index folder's lock file while checking or building the local index, so
+        the app and a command started together never build over each other."""
+        if self.settings.chroma_host:
+            yield  # a shared Chroma server orders its own writes
+            return
+        import fcntl
+
+        folder = self.settings.index_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".build.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _ensure(self, rebuild: bool) -> bool:
         if self._collection is not None and not rebuild:
