@@ -298,23 +298,40 @@ def _prefilter() -> re.Pattern[str]:
 _ANY_CONCEPT = _prefilter()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])|\n+")
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) for each sentence of ``text`` that names a concept. ConText's
+    scope ends at the sentence, so the other sentences need not be parsed at all."""
+    out = []
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        piece = text[start:end]
+        if _ANY_CONCEPT.search(piece):
+            out.append((start, piece))
+        nxt = _SENTENCE_END.match(text, end)
+        start = nxt.end() if nxt else end
+    return out
+
+
 def read(texts: dict[str, str], *, year: int | None = None) -> dict[str, list[Mention]]:
-    """Concept mentions in each text (keyed by intake path). Texts that name no concept are
-    not parsed at all, which keeps a warm read to a few milliseconds.
+    """Concept mentions in each text (keyed by intake path). Only sentences that name a
+    concept are parsed, which keeps a warm read to a few milliseconds.
 
     ``year`` is the intake year: a mention in a sentence dated to an earlier year ("in
     2019", "(2016)") counts as historical."""
-    keys = [k for k, t in texts.items() if t and _ANY_CONCEPT.search(t)]
     out: dict[str, list[Mention]] = {k: [] for k in texts}
-    if not keys:
+    batch = [(k, off, piece) for k, t in texts.items() if t for off, piece in _chunks(t)]
+    if not batch:
         return out
     nlp_ = pipeline()
     with warnings.catch_warnings():
         # medspaCy runs an empty matcher for rule types we do not use (spaCy warning W036)
         warnings.filterwarnings("ignore", message=r"\[W036\]")
-        docs = list(nlp_.pipe([texts[k] for k in keys]))
-    for key, doc in zip(keys, docs, strict=True):
-        out[key] = [_mention(ent, year) for ent in doc.ents]
+        docs = list(nlp_.pipe([piece for _, _, piece in batch]))
+    for (key, off, _), doc in zip(batch, docs, strict=True):
+        out[key] += [_mention(ent, year, off) for ent in doc.ents]
     return out
 
 
@@ -323,7 +340,7 @@ def mentions(text: str, *, year: int | None = None) -> list[Mention]:
     return read({"text": text}, year=year)["text"]
 
 
-def _mention(ent: Any, year: int | None) -> Mention:
+def _mention(ent: Any, year: int | None, offset: int = 0) -> Mention:
     sent = ent.sent
     historical = bool(ent._.is_historical)
     if year is not None and not historical:
@@ -332,11 +349,11 @@ def _mention(ent: Any, year: int | None) -> Mention:
                 historical = True
     return Mention(
         label=ent.label_,
-        start=ent.start_char,
-        end=ent.end_char,
+        start=ent.start_char + offset,
+        end=ent.end_char + offset,
         text=ent.text,
         sentence=sent.text,
-        sent_start=sent.start_char,
+        sent_start=sent.start_char + offset,
         negated=bool(ent._.is_negated),
         historical=historical,
         hypothetical=bool(ent._.is_hypothetical),
