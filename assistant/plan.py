@@ -250,6 +250,25 @@ class Signature(_Model):
 PlanStatus = Literal["draft", "submitted", "returned", "approved", "signed"]
 
 
+class ModelCall(_Model):
+    """One task sent to a language model while drafting (facts, problems, goals,
+    interventions): its size, time and what became of its answer."""
+
+    task: str
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    tokens_estimated: bool = Field(
+        default=False,
+        description="True when the server reported no usage and tokens were counted here.",
+    )
+    seconds: float = 0.0
+    outcome: Literal["used", "invalid", "failed", "skipped"] = "used"
+    edits_proposed: int = 0
+    edits_kept: int = 0
+    discarded: list[str] = Field(default_factory=list, description="Why each discarded edit was.")
+
+
 class DraftInfo(_Model):
     """How the draft was made: drafter, model, prompt version, tokens, cost, warnings."""
 
@@ -265,6 +284,11 @@ class DraftInfo(_Model):
     latency_ms: float = 0.0
     warnings: list[str] = Field(default_factory=list)
     fell_back: bool = False
+    model_calls: list[ModelCall] = Field(default_factory=list)
+    model_failure: str | None = Field(
+        default=None,
+        description="What failed when the model could not be used (timeout, unreachable, ...).",
+    )
 
 
 class TreatmentPlan(_Model):
@@ -345,6 +369,8 @@ class TreatmentPlan(_Model):
         placeholder that also stands in its objective's sentence is listed once."""
         out: list[tuple[str, str]] = []
         figures: set[tuple[str, str]] = set()
+        for m in PLACEHOLDER.finditer(self.header.clinician_name):
+            out.append(("header.clinician_name", m.group(0)))
         for path, _, o in self.objectives():
             for part, fig in (("baseline", o.baseline), ("target", o.target)):
                 if fig is not None and fig.is_placeholder:

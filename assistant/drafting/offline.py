@@ -37,6 +37,9 @@ from assistant.plan import (
     placeholder,
 )
 
+# The intake may leave out who assessed the client; the plan asks for it instead of guessing.
+CLINICIAN_PLACEHOLDER = "[clinician: name and credentials]"
+
 
 class OfflineDrafter:
     name = "offline"
@@ -147,7 +150,7 @@ class OfflineDrafter:
                 client_dob=intake.client.date_of_birth,
                 record_id=intake.client.record_id,
                 pronouns=intake.client.pronouns,
-                clinician_name=intake.clinician.name if intake.clinician else "",
+                clinician_name=intake.clinician.name if intake.clinician else CLINICIAN_PLACEHOLDER,
                 clinician_credentials=intake.clinician.credentials if intake.clinician else None,
                 clinician_license=intake.clinician.license_number if intake.clinician else None,
                 created=intake.intake_date,

@@ -73,6 +73,8 @@ def placeholder_unfilled(ctx: Context) -> Iterator[Hit]:
     # a placeholder that is both an objective's figure and in its sentence is reported once,
     # on the figure
     figures: set[tuple[str, str]] = set()
+    for m in PLACEHOLDER.finditer(ctx.plan.header.clinician_name):
+        yield "header.clinician_name", f"Fill in the clinician ({m.group(0)}) before signing."
     for path, _, o in ctx.objectives:
         for part, fig in (("baseline", o.baseline), ("target", o.target)):
             if fig is not None and fig.is_placeholder:
