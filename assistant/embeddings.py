@@ -10,16 +10,9 @@ truncated at 256, padding to the longest text of the batch, mean pooling over th
 attention mask, then L2 normalisation, so the dot product of two vectors is their cosine
 similarity. It is loaded lazily, once per process.
 
-Two thin faces share the one encoder:
-
-- :class:`MiniLMEmbeddings` is a LangChain ``Embeddings`` (``embed_documents`` /
-  ``embed_query``), for anything built on LangChain.
-- :class:`ChromaMiniLM` follows chromadb's ``EmbeddingFunction`` protocol; pass it every
-  time a collection is opened so chromadb never falls back to its default function, which
-  downloads a model at run time.
-
-They are two classes because the two libraries give ``embed_query`` different meanings
-(one text to one vector, against a list of texts to a list of vectors).
+:class:`ChromaMiniLM` follows chromadb's ``EmbeddingFunction`` protocol over the encoder;
+pass it every time a collection is opened so chromadb never falls back to its default
+function, which downloads a model at run time.
 """
 
 from __future__ import annotations
@@ -34,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from assistant.errors import RetrievalError
 
@@ -176,16 +168,6 @@ def get_encoder() -> Encoder:
     """The process-wide encoder, loaded on first use."""
     with _encoder_lock:
         return _shared_encoder()
-
-
-class MiniLMEmbeddings(Embeddings):
-    """LangChain ``Embeddings`` over the offline encoder."""
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return get_encoder().encode(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return get_encoder().encode([text])[0].tolist()
 
 
 class ChromaMiniLM:

@@ -8,13 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embeddings
 from assistant.embeddings import (
     DIMENSIONS,
     TOKENIZER_PATH,
     ChromaMiniLM,
     Encoder,
-    MiniLMEmbeddings,
     _model_path,
     _Paths,
     get_encoder,
@@ -100,18 +98,6 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
         Encoder(_Paths(model=tmp_path / "nothing.onnx", tokenizer=TOKENIZER_PATH))
 
 
-def test_langchain_interface() -> None:
-    from langchain_core.embeddings import Embeddings
-
-    lc = MiniLMEmbeddings()
-    assert isinstance(lc, Embeddings)
-    query = lc.embed_query("feels low most days")
-    docs = lc.embed_documents(["feels low most days", "cannot sleep"])
-    assert len(query) == DIMENSIONS and len(docs) == 2
-    assert all(isinstance(x, float) for x in query)
-    assert np.allclose(query, docs[0], atol=1e-5)
-
-
 def test_chromadb_protocol() -> None:
     from chromadb.api.types import EmbeddingFunction, validate_embedding_function
 
@@ -129,4 +115,3 @@ def test_chromadb_protocol() -> None:
 
 def test_encoder_is_loaded_once() -> None:
     assert get_encoder() is get_encoder()
-    assert embeddings._shared_encoder.cache_info().currsize == 1
