@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     llm_repair_rounds: int = Field(default=2, ge=0, le=5)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
     llm_max_tokens: int | None = Field(default=None, ge=64, le=32768)
+    # the model path (assistant.drafting.llm_tasks): short separate calls by default
+    llm_mode: Literal["tasks", "single"] = "tasks"
+    llm_local_timeout_s: float = Field(default=300.0, gt=0)
+    llm_time_budget_s: float | None = Field(default=None, gt=0)
+    llm_call_token_budget: int = Field(default=1500, ge=200, le=100_000)
     llm_cost_per_1k_input: float = Field(default=0.0, ge=0)
     llm_cost_per_1k_output: float = Field(default=0.0, ge=0)
     review_interval_days: int = Field(default=90, ge=7, le=365)
@@ -68,6 +73,32 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def llm_is_local(self) -> bool:
+        """True when the model server is on this machine (a loopback address)."""
+        from urllib.parse import urlparse
+
+        if not self.llm_base_url:
+            return False
+        host = (urlparse(self.llm_base_url).hostname or "").lower()
+        return host in ("localhost", "::1") or host.startswith("127.")
+
+    @property
+    def llm_call_timeout_s(self) -> float:
+        """Seconds to wait for one answer: TPA_LLM_TIMEOUT_S when set, else longer for a
+        server on this machine (it reads the prompt on the CPU before the first token)."""
+        if "llm_timeout_s" in self.model_fields_set or not self.llm_is_local:
+            return self.llm_timeout_s
+        return self.llm_local_timeout_s
+
+    @property
+    def llm_draft_budget_s(self) -> float | None:
+        """Seconds the model may take over one draft before the remaining tasks are left to
+        the offline draft: TPA_LLM_TIME_BUDGET_S, else 110 s on this machine, no limit remote."""
+        if self.llm_time_budget_s is not None:
+            return self.llm_time_budget_s
+        return 110.0 if self.llm_is_local else None
 
     @property
     def llm_configured(self) -> bool:

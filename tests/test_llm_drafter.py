@@ -215,6 +215,7 @@ def test_cli_drafts_through_the_configured_model(monkeypatch: pytest.MonkeyPatch
     with fake_llm(["good"]) as fake:
         monkeypatch.setenv("TPA_LLM_BASE_URL", fake.base_url)
         monkeypatch.setenv("TPA_LLM_API_KEY", "k")
+        monkeypatch.setenv("TPA_LLM_MODE", "single")  # this fake answers the one-prompt mode
         get_settings.cache_clear()
         _register()
         out = tmp_path / "plan.json"

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from assistant.intake import Intake
 
 
+# exit code of 'draft' when the model failed and the plan written is the offline draft
+MODEL_FAILED = 4
+
+
 class DrafterName(StrEnum):
     offline = "offline"
     llm = "llm"
@@ -43,8 +47,15 @@ def draft(
     credentials: Annotated[
         str | None, typer.Option(help="The clinician's credentials, e.g. LCSW.")
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="With --drafter llm: stop with an error when the model fails."
+        ),
+    ] = False,
 ) -> None:
-    """Draft a plan from an intake. Exit 0 with no validator errors, 1 with errors, 2 on bad input."""
+    """Draft a plan from an intake. Exit 0 with no validator errors, 1 with errors, 2 on bad
+    input, 4 when the model failed and the plan is the offline draft (see --strict)."""
     from assistant import intake as intake_mod
 
     if output is not None:
@@ -65,7 +76,14 @@ def draft(
         from assistant.retrieval import get_retriever
 
         retriever = get_retriever()
-    result = run_draft(loaded, drafter.value, profile=profile, retriever=retriever)
+    chosen: object = drafter.value
+    if drafter is DrafterName.llm:
+        from assistant.cli.model_progress import ProgressLine
+        from assistant.config import get_settings
+        from assistant.drafting.model_path import llm_drafter
+
+        chosen = llm_drafter(get_settings(), strict=strict, progress=ProgressLine())
+    result = run_draft(loaded, chosen, profile=profile, retriever=retriever)  # type: ignore[arg-type]
     if fmt is DraftFormat.json:
         text = result.plan.dumps()
     else:
@@ -90,9 +108,14 @@ def draft(
     )
     for f in errors:
         typer.echo(f"  error {f.rule} {f.path}: {f.message}", err=True)
-    if result.plan.draft.fell_back:
+    if result.plan.draft.model_failure:
+        typer.echo(
+            f"  the model failed ({result.plan.draft.model_failure}); this is the offline draft",
+            err=True,
+        )
+    elif result.plan.draft.fell_back:
         typer.echo("  the model's draft did not pass; this is the offline draft", err=True)
-    raise typer.Exit(1 if errors else 0)
+    raise typer.Exit(1 if errors else MODEL_FAILED if result.plan.draft.model_failure else 0)
 
 
 def refuse_overwriting(output: Path, *inputs: Path) -> None:

@@ -104,9 +104,9 @@ def draft(
                 from assistant.errors import DraftingError
 
                 raise DraftingError(f"unknown drafter '{drafter}': use offline or llm")
-            from assistant.drafting.llm import LLMDrafter
+            from assistant.drafting.model_path import llm_drafter
 
-            drafter = LLMDrafter.from_settings(settings)
+            drafter = llm_drafter(settings)  # short separate calls; offline if the model fails
         plan = drafter.draft(
             intake, base, DraftContext(knowledge=kb, profile=profile, retrieved=hits)
         )
