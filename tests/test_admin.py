@@ -177,3 +177,35 @@ def test_cli_plan_verify_and_export(cli: Callable[..., tuple[int, str]], tmp_pat
         from assistant.store import open_store
 
         open_store().accounts.init("zed", PASSWORD)
+
+
+def test_a_supervisor_with_supervisees_is_not_made_a_clinician(
+    store: PlanStore, team: Team
+) -> None:
+    with pytest.raises(StoreError, match="role: sam still supervises ana, ben"):
+        store.accounts.set_role(team.admin, "sam", "clinician")
+    assert store.accounts.set_role(team.admin, "olga", "clinician").role == "clinician"
+
+
+def test_verify_names_other_peoples_audit_entries_by_id_only(store: PlanStore, team: Team) -> None:
+    from sqlalchemy import text, update
+
+    from assistant.store.models import AuditEntry
+
+    theirs = store.create(team.ben, example_plan()).plan_id
+    with store.engine.begin() as conn:
+        entry = conn.execute(
+            text("SELECT id FROM audit_log WHERE plan_id = :p"), {"p": theirs}
+        ).scalar_one()
+        if store.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER audit_log_immutable ON audit_log"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(update(AuditEntry).where(AuditEntry.id == entry).values(detail="edited"))
+    seen_by_sol = [p.message for p in store.verify(team.solo)]
+    assert seen_by_sol == [f"audit entry {entry} differs from what was written"]
+    seen_by_admin = [p.message for p in store.verify(team.admin)]
+    assert seen_by_admin == [
+        f"audit entry {entry} (create by ben on plan {theirs} version 1) differs from what was "
+        "written"
+    ]

@@ -178,6 +178,15 @@ class Accounts(SignIn):
             raise StoreError(f"role: must be clinician or supervisor (got '{role}')")
         with Session(self.engine) as s, s.begin():
             user = self._other(s, actor, username, "role")
+            if role != "supervisor":
+                still = sorted(
+                    s.scalars(select(User.username).where(User.supervisor_id == user.id))
+                )
+                if still:
+                    raise StoreError(
+                        f"role: {user.username} still supervises {', '.join(still)}; give "
+                        "them another supervisor first"
+                    )
             user.role = role
             integrity.append(
                 s,

@@ -54,6 +54,7 @@ class Problem:
     where: str
     field: str
     message: str
+    plan_id: int | None = None  # the plan an audit entry is about, if any
 
 
 def canonical(value: Any) -> str:
@@ -247,7 +248,14 @@ def check_chain(entries: Iterable[AuditEntry], last_hash: str) -> list[Problem]:
     prev_hash, prev_id = GENESIS, None
     for e in entries:
         if not e.entry_hash or entry_hash(e) != e.entry_hash:
-            out.append(Problem(_label(e), "entry", f"{_label(e)} differs from what was written"))
+            out.append(
+                Problem(
+                    f"audit entry {e.id}",
+                    "entry",
+                    f"{_label(e)} differs from what was written",
+                    e.plan_id,
+                )
+            )
         if e.prev_hash != prev_hash:
             after = f"audit entry {prev_id}" if prev_id is not None else "the start of the log"
             out.append(
