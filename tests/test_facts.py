@@ -362,3 +362,30 @@ def test_occupation_is_the_clients_not_a_relatives(summary: str, status: str | N
     intake = _intake(presenting_problems=[{"summary": summary}], strengths=[], preferences=[])
     occupation = extract(intake).occupation
     assert (occupation.status if occupation else None) == status
+
+
+def test_safety_steps_written_in_plain_words() -> None:
+    data = json.loads((INTAKES / "mdd_recurrent_si.json").read_text())
+    data["risk"]["notes"] = (
+        "She wrote a safety plan with her psychiatrist on 2026-10-20. Her husband now holds "
+        "her lithium and gives her a week's supply at a time."
+    )
+    facts = extract(parse(data))
+    assert [s.kind for s in facts.safety_steps] == ["safety_plan", "means_restriction"]
+
+
+def test_a_court_order_in_the_notes() -> None:
+    facts = extract(
+        _intake(
+            notes="Court order: complete 10 sessions by 2027-01-15 and send the probation "
+            "officer a completion letter. He signed a release allowing attendance dates to go "
+            "to probation; no clinical details."
+        )
+    )
+    legal = facts.legal
+    assert legal is not None and legal.referred_by == "court"
+    assert legal.requirements == [
+        "complete 10 sessions by 2027-01-15",
+        "send the probation officer a completion letter",
+    ]
+    assert (str(legal.deadline), legal.release_scope) == ("2027-01-15", "attendance dates")

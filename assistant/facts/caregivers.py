@@ -59,7 +59,8 @@ def caregivers(intake: Intake, facts: CaseFacts) -> None:
         return
     if intake.age_on() >= 18:
         return
-    notes = [c for c in _clauses("notes", intake.notes) if _CAREGIVER.search(c[1][c[2] : c[3]])]
+    clauses = _clauses("notes", intake.notes)
+    notes = [c for c in clauses if _CAREGIVER.search(c[1][c[2] : c[3]])]
     if not notes:
         return
     path, text, start, _ = notes[0]
@@ -67,7 +68,7 @@ def caregivers(intake: Intake, facts: CaseFacts) -> None:
     first = evidence(path, text, start, len(text) if sentence_end < 0 else sentence_end)
     fact = CaregiverFact(id="caregiver", source="text", text=first.quote or "", evidence=[first])
     prefs = [c for i, p in enumerate(intake.preferences) for c in _clauses(f"preferences[{i}]", p)]
-    _fill(fact, notes + [c for c in prefs if _WHO.search(c[1]) or _PRIVATE.search(c[1])])
+    _fill(fact, clauses + [c for c in prefs if _WHO.search(c[1]) or _PRIVATE.search(c[1])])
     if fact.consent_by is None:
         who = _WHO.search(fact.text)
         fact.consent_by = who.group(1).lower() if who else None

@@ -23,10 +23,16 @@ _MANDATE = re.compile(
     re.I,
 )
 _DEADLINE = re.compile(r"\bby\s+(\d{4}-\d{2}-\d{2})\b")
-_REQUIRES = re.compile(r"\b(?:requires|required|ordered)\s*:?\s+(.+?)(?=[.;]\s|[.;]?$)", re.I)
+_REQUIRES = re.compile(
+    r"\b(?:requires|required|ordered|court order)\s*:?\s+(.+?)(?=[.;]\s|[.;]?$)", re.I
+)
 _NOT_A_REQUIREMENT = re.compile(r"^(?:and|nothing|no more|what|that|him|her|them)\b", re.I)
 _RELEASE_PAREN = re.compile(r"\brelease\b[^.;(]*\(([^)]+)\)", re.I)
-_RELEASE_ALLOWS = re.compile(r"\brelease\b[^.;]*?\ballows\s+([^.;(]+)", re.I)
+_RELEASE_ALLOWS = re.compile(
+    r"\brelease\b[^.;]*?\ballow(?:s|ing)\s+([^.;(]+?)"
+    r"(?:\s+to (?:go|be sent|be shared|be released) to\b[^.;(]*)?(?=[.;(]|$)",
+    re.I,
+)
 _RELEASE_MAY = re.compile(
     r"\b(?:agreed|consented|consents|agrees) (?:that )?([\w ,]+?) may be "
     r"(?:reported|shared|released|disclosed|sent)\b",
@@ -50,7 +56,8 @@ _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "unemployed",
         re.compile(
-            r"\b(?:unemployed|made redundant|lost (?:his|her|their) (?:\w+ )?job|out of work)\b",
+            r"\b(?:unemployed|made redundant|lost (?:his|her|their|a|the) (?:[\w-]+ )?job|"
+            r"out of work)\b",
             re.I,
         ),
     ),
@@ -69,6 +76,7 @@ _OCCUPATION: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(?:she|he|they|who) works(?: [\w-]+){0,4}|\b(?:for|at|to|from) work\b"
             r"|\b(?:sales|new|steady|full-time|part-time|office|warehouse) job\b|\bpromotion\b"
             r"|\bteam meetings?\b|\bstaff canteen\b|\bcolleagues\b"
+            r"|\breduced (?:her|his|their) (?:working )?hours\b"
             r"|\b(?:at|to) work\b|\bwork days\b|\b[\w-]+ shifts?\b|\bjob history\b"
             r"|\b(?:accountant|nurse|teacher|paramedic|engineer|mechanic|electrician|tester|"
             r"cashier|manager|clerk)\b",
@@ -164,11 +172,12 @@ def legal_from_text(intake: Intake, facts: CaseFacts) -> None:
 
 
 def _referrer(quote: str) -> str:
+    """The first referrer the words name ("Court order: ... the probation officer" is the
+    court's order)."""
     low = quote.lower()
-    for name in ("drug court", "probation", "parole", "court"):
-        if name in low:
-            return name
-    return "court"
+    found = [(low.find(n), -len(n), n) for n in ("drug court", "probation", "parole", "court")]
+    first = min((f for f in found if f[0] >= 0), default=None)
+    return first[2] if first else "court"
 
 
 def occupation_from_text(intake: Intake, facts: CaseFacts) -> None:

@@ -213,6 +213,9 @@ _EXTRA_MODIFIERS: tuple[tuple[str, str, str], ...] = (
     ("negative", "NEGATED_EXISTENCE", "BACKWARD"),
 )
 
+_HOLDS = ("holds", "keeps", "stores", "dispenses", "controls", "manages", "locked", "locks")
+_MEDICINES = ("medication", "medications", "medicines", "pills", "tablets", "supply")
+
 _PAST_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b|\((?:19|20)\d\d\)")
 
 
@@ -256,6 +259,19 @@ def _build() -> Any:
     matcher.add(
         [TargetRule(phrase, label) for label, phrases in _PHRASES.items() for phrase in phrases]
     )
+    # "her husband now holds her lithium", "keeps his tablets"
+    holder = {"LOWER": {"IN": list(_HOLDS)}}
+    owner = {"LOWER": {"IN": ["her", "his", "their", "the", "all"]}}
+    medicine = {"LOWER": {"IN": list(_MEDICINES) + list(_PHRASES["MEDICATION"])}}
+    matcher.add(
+        [
+            TargetRule(
+                "holds the medicines",
+                "MEANS",
+                pattern=[holder, owner, {"IS_ALPHA": True, "OP": "{0,2}"}, medicine],
+            )
+        ]
+    )
     # "drove home after drinking", "has driven herself home after two beers"
     drive = {"LOWER": {"IN": ["drive", "drives", "drove", "driven", "driving"]}}
     after = {"LOWER": {"IN": ["drinking", "drinks", "using", "beers", "a"]}}
@@ -291,6 +307,7 @@ def pipeline() -> Any:
 def _prefilter() -> re.Pattern[str]:
     words = {w.lower() for phrases in _PHRASES.values() for w in phrases}
     words |= {"drive", "drove"}  # the token pattern for driving after drinking
+    words |= set(_HOLDS)  # the token pattern for someone holding the medicines
     longest_first = sorted(words, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in longest_first), re.I)
 

@@ -34,9 +34,9 @@ _THERAPIST = re.compile(
 )
 _SCHEDULING = re.compile(
     r"\b(?:appointments?|sessions? (?:that|after|before|between|on|in)|mornings?|"
-    r"afternoons?|evenings?|weekends?|weekdays?|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|\d{1,2}(?::\d\d)?\s?(?:am|pm)|schedule|booking|booked|telehealth|"
-    r"in-person|nap|school hours|lunchtime)\b",
+    r"afternoons?|evenings?|weekends?|weekdays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
+    r"\d{1,2}(?::\d\d)?\s?(?:am|pm)|schedule|booking|booked|telehealth|in-person|nap|"
+    r"school hours|after school|after work|before work|lunchtime|weekly|fortnightly)\b",
     re.I,
 )
 _SCOPE = re.compile(r"\bonly (?:what|the minimum|as much as)\b[^;]*", re.I)

@@ -66,7 +66,7 @@ _STEP_KIND = {
     "CRISIS": "crisis_contacts",
 }
 _STEP_DONE = re.compile(
-    r"\b(written|completed|complete|done|in place|made|developed|agreed|given|has|have|"
+    r"\b(written|wrote|completed|complete|done|in place|made|developed|agreed|given|has|have|"
     r"carries|kept|locked|reduced|removed|stored)\b",
     re.I,
 )
