@@ -219,6 +219,13 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", t)
 
 
+def escape_links(text: str) -> str:
+    """Untrusted text for a Markdown file a person will read raw as well as rendered: only
+    what could form an image, link or HTML is escaped (backslash, square brackets, "<"), so
+    the file stays readable and renders nothing that fetches."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
+
+
 _IMAGE = re.compile(r"!\s*\[")
 _LINK_TARGET = re.compile(r"\]\s*[(\[]")
 _AUTOLINK_OR_HTML = re.compile(r"<")

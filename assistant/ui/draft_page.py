@@ -7,7 +7,6 @@ through the plan store, as the CLI's ``plan save`` and ``plan submit`` do.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ from assistant import instruments
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.store import review, workflow
+from assistant.text import escape_markdown as esc
 from assistant.ui import common, facts_page, items
 from assistant.validation import profiles, validate
 
@@ -84,7 +84,7 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
             )
         except AssistantError as exc:
             status.update(label="The draft could not be made", state="error")
-            st.error(str(exc)[:1].upper() + str(exc)[1:])
+            st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
             return
         status.update(label="Draft ready", state="complete", expanded=False)
     facts_page.attach(result.plan, intake)
@@ -123,7 +123,7 @@ def _summary(plan: Any, report: Any) -> None:
     where = f"Plan {pid}, version {version}" if pid else "Not saved yet"
     unsaved = " · unsaved changes" if ss.get("dirty") else ""
     st.markdown(
-        f"**{html.escape(plan.header.client_name)}** ({html.escape(plan.header.record_id)}) · "
+        f"**{esc(plan.header.client_name)}** ({esc(plan.header.record_id)}) · "
         f"status **{plan.status}** · {where}{unsaved}"
     )
     counts = review.counts(plan)
@@ -181,9 +181,7 @@ def _plan_level(plan: Any, report: Any) -> None:
             expanded=bool([f for f in rest if f.severity == "error"]),
         ):
             for f in rest:
-                st.markdown(
-                    f"<small>{html.escape(f.path or 'plan')}</small>", unsafe_allow_html=True
-                )
+                st.markdown(f"<small>{esc(f.path or 'plan')}</small>", unsafe_allow_html=True)
                 items.show_findings([f])
 
 
@@ -198,7 +196,7 @@ def _timeline_safety(plan: Any) -> None:
             else "sessions not estimated"
         )
         st.markdown(
-            f"{sessions}, {t.session_frequency or 'frequency not set'}; "
+            f"{sessions}, {esc(t.session_frequency or 'frequency not set')}; "
             f"about {t.estimated_weeks or '?'} weeks  \n"
             f"Review dates: {', '.join(d.isoformat() for d in t.review_dates) or 'none set'}"
         )
@@ -297,13 +295,15 @@ def page() -> None:
     report = validate(plan, plan_intake, profile)
     _summary(plan, report)
     for n in st.session_state.get("plan_notices", []):
-        st.warning(f"Intake note ({n.path}): {n.message}")
+        st.warning(esc(f"Intake note ({n.path}): {n.message}"))
     comments: list[Any] = []
     if st.session_state.get("plan_id") is not None:
         comments = common.store().comments(me, st.session_state["plan_id"])
     for c in comments:
         if c.item_id is None:
-            st.info(f"Supervisor, on the whole plan ({c.reason.replace('_', ' ')}): {c.comment}")
+            st.info(
+                esc(f"Supervisor, on the whole plan ({c.reason.replace('_', ' ')}): {c.comment}")
+            )
     _plan_level(plan, report)
     editable = plan.status in EDITABLE or plan.status == "approved"
     by_kind: dict[str, list[tuple[str, str, Any]]] = {}

@@ -11,6 +11,7 @@ import streamlit as st
 from assistant.export import FORMATS, SUFFIX, is_final, render
 from assistant.intake import Intake
 from assistant.plan import loads
+from assistant.text import defang_markdown
 from assistant.ui import common
 
 LABELS = {
@@ -111,4 +112,5 @@ def page() -> None:
     st.subheader("Client copy")
     st.caption("Plain language, for the client. Rejected suggestions are left out of every file.")
     with st.container(border=True):
-        st.markdown(files["client"].decode("utf-8"))
+        # the client copy quotes intake and clinician text: no image, link or HTML renders
+        st.markdown(defang_markdown(files["client"].decode("utf-8")))

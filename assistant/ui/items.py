@@ -8,7 +8,6 @@ re-linted with :func:`assistant.validation.lint_objective` while the clinician t
 from __future__ import annotations
 
 import difflib
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ import streamlit as st
 from assistant.errors import AssistantError
 from assistant.plan import PLACEHOLDER, Objective, TreatmentPlan
 from assistant.store import review
+from assistant.text import escape_markdown as esc
 from assistant.ui import common, edits
 from assistant.validation import lint_objective
 
@@ -48,16 +48,17 @@ def bump(item_id: str) -> None:
 
 
 def highlighted(text: str) -> str:
-    """The text as HTML with each placeholder marked."""
+    """The text as HTML with each placeholder marked; nothing in it can render as an image,
+    link or tag."""
     out, last = [], 0
     for m in PLACEHOLDER.finditer(text):
-        out.append(html.escape(text[last : m.start()]))
+        out.append(esc(text[last : m.start()]))
         out.append(
             '<mark style="background:#ffd666;padding:0 2px;border-radius:3px">'
-            f"{html.escape(m.group(0))}</mark>"
+            f"{esc(m.group(0))}</mark>"
         )
         last = m.end()
-    out.append(html.escape(text[last:]))
+    out.append(esc(text[last:]))
     return "".join(out)
 
 
@@ -68,17 +69,16 @@ def word_diff(before: str, after: str) -> str:
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(html.escape(" ".join(a[i1:i2])))
+            out.append(esc(" ".join(a[i1:i2])))
             continue
         if i2 > i1:
             out.append(
-                '<del style="background:#fde2e1;color:#a61b1b">'
-                f"{html.escape(' '.join(a[i1:i2]))}</del>"
+                f'<del style="background:#fde2e1;color:#a61b1b">{esc(" ".join(a[i1:i2]))}</del>'
             )
         if j2 > j1:
             out.append(
                 '<ins style="background:#dff5e3;color:#1b6b2c;text-decoration:none">'
-                f"{html.escape(' '.join(b[j1:j2]))}</ins>"
+                f"{esc(' '.join(b[j1:j2]))}</ins>"
             )
     return " ".join(out)
 
@@ -94,7 +94,7 @@ def show_findings(findings: list[Any]) -> None:
     for f in findings:
         where = f.path.rsplit(".", 1)[-1] if "." in f.path else ""
         label = f" ({where})" if where and not where.endswith("]") else ""
-        msg = f"**{f.rule}**{label}: {f.message}"
+        msg = f"**{f.rule}**{esc(label)}: {esc(f.message)}"
         if f.severity == "error":
             st.error(msg, icon=":material/error:")
         else:
@@ -113,7 +113,7 @@ def _lint(text: str) -> None:
     st.markdown(f"<small>Wording check: {marks}</small>", unsafe_allow_html=True)
     for f in res.findings:
         if f.severity == "error":
-            st.error(f.message, icon=":material/edit_off:")
+            st.error(esc(f.message), icon=":material/edit_off:")
 
 
 def _act(fn: Callable[[], TreatmentPlan], item_id: str, done: str) -> None:
@@ -121,7 +121,7 @@ def _act(fn: Callable[[], TreatmentPlan], item_id: str, done: str) -> None:
     try:
         plan = fn()
     except AssistantError as exc:
-        st.error(str(exc)[:1].upper() + str(exc)[1:])
+        st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
         return
     st.session_state["plan"] = plan
     st.session_state["dirty"] = True
@@ -148,16 +148,16 @@ def card(
     with st.container(border=True, key=f"card-{item.id.replace('.', '-')}"):
         st.markdown(
             f"**{KIND[kind]} {item.id}** &nbsp; :{colour}-badge[{label}] &nbsp; "
-            f"<small>source: {html.escape(prov.label())}</small>",
+            f"<small>source: {esc(prov.label())}</small>",
             unsafe_allow_html=True,
         )
         for c in comments:
             st.info(
-                f"Supervisor ({c.reason.replace('_', ' ')}): {c.comment}",
+                f"Supervisor ({esc(c.reason.replace('_', ' '))}): {esc(c.comment)}",
                 icon=":material/rate_review:",
             )
         if prov.authorship == "rejected":
-            st.markdown(f"~~{html.escape(text)}~~")
+            st.markdown(f"~~{esc(text)}~~")
             if editable and st.button("Restore (accept)", key=key(item.id, "restore")):
                 _act(lambda: review.accept(plan, item.id, by=by), item.id, "restored")
             return
@@ -175,13 +175,13 @@ def card(
                 )
         else:
             typed = text
-            st.write(text)
+            st.markdown(esc(text))
         if PLACEHOLDER.search(typed):
             st.markdown(
                 "<small>Still to fill in:</small> " + highlighted(typed), unsafe_allow_html=True
             )
         elif isinstance(item, Objective) and len(typed) > 110:
-            st.markdown(f"<small>Reads: {html.escape(typed)}</small>", unsafe_allow_html=True)
+            st.markdown(f"<small>Reads: {esc(typed)}</small>", unsafe_allow_html=True)
         figures: dict[str, str] = {}
         if isinstance(item, Objective):
             figures = _figures(item, editable)
@@ -217,10 +217,10 @@ def _figures(item: Objective, editable: bool) -> dict[str, str]:
                     help="A figure ('16'), a range ('4-5'), or a short stated outcome.",
                 )
             else:
-                st.markdown(f"{name.capitalize()}: {current or '—'}")
+                st.markdown(f"{name.capitalize()}: {esc(current) or '—'}")
     c3.markdown(
-        f"<small>Timeframe: {html.escape(item.timeframe.text())}<br>"
-        f"Measured by: {html.escape(item.measurement or '—')}</small>",
+        f"<small>Timeframe: {esc(item.timeframe.text())}<br>"
+        f"Measured by: {esc(item.measurement or '—')}</small>",
         unsafe_allow_html=True,
     )
     return out
@@ -283,13 +283,13 @@ def _alternatives(plan: TreatmentPlan, kind: str, item: Any, intake: Any, by: st
                     common.retriever(), common.knowledge(), plan, item.id, intake
                 )
         except AssistantError as exc:
-            st.error(f"Alternatives are not available: {exc}")
+            st.error(esc(f"Alternatives are not available: {exc}"))
             return
         if not found:
             st.info("No other suggestion of this kind fits this plan.")
         for n, alt in enumerate(found):
             st.markdown(
-                f"{alt.text}  \n<small>{html.escape(alt.title)} · {html.escape(alt.reason)}</small>",
+                f"{esc(alt.text)}  \n<small>{esc(alt.title)} · {esc(alt.reason)}</small>",
                 unsafe_allow_html=True,
             )
             if st.button("Use this instead", key=key(item.id, f"alt-{n}")):

@@ -4,13 +4,13 @@ return. Everything goes through the plan store, as ``plan review|return|approve`
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.store import ReviewNote, review
+from assistant.text import escape_markdown as esc
 from assistant.ui import common, items
 
 REASON_WORDS = {
@@ -56,7 +56,8 @@ def _note_form(item_ref: str, label: str) -> None:
     for note in st.session_state.get("rv_notes", []):
         if note.item == item_ref:
             st.info(
-                f"Comment to send ({REASON_WORDS.get(note.reason, note.reason)}): {note.comment}",
+                f"Comment to send ({esc(REASON_WORDS.get(note.reason, note.reason))}): "
+                f"{esc(note.comment)}",
                 icon=":material/rate_review:",
             )
     c1, c2, c3 = st.columns([2, 5, 1.3])
@@ -91,7 +92,7 @@ def _item(v: Any) -> None:
         label, colour = items.BADGE[v.authorship]
         st.markdown(
             f"**{v.kind.capitalize()} {v.item_id}** &nbsp; :{colour}-badge[{label}] &nbsp; "
-            f"<small>source: {html.escape(v.provenance)}</small>",
+            f"<small>source: {esc(v.provenance)}</small>",
             unsafe_allow_html=True,
         )
         st.markdown(items.highlighted(v.current), unsafe_allow_html=True)
@@ -119,8 +120,8 @@ def _pending(me: Any, stored: Any) -> None:
         for n, note in enumerate(notes):
             c1, c2 = st.columns([6, 1])
             c1.markdown(
-                f"- {html.escape(note.item)} · {REASON_WORDS.get(note.reason, note.reason)}: "
-                f"{html.escape(note.comment)}"
+                f"- {esc(note.item)} · {REASON_WORDS.get(note.reason, note.reason)}: "
+                f"{esc(note.comment)}"
             )
             if c2.button("Remove", key=f"rv_rm.{n}"):
                 notes.pop(n)
@@ -160,7 +161,7 @@ def _sign_approved(me: Any, rows: list[Any]) -> None:
     with st.expander(f"Approved plans waiting for signatures ({len(waiting)})"):
         for p in waiting:
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"Plan {p.plan_id} · {html.escape(p.client_name)} · {p.owner}")
+            c1.markdown(f"Plan {p.plan_id} · {esc(p.client_name)} · {esc(p.owner)}")
             if c2.button("Sign", key=f"rv_sign.{p.plan_id}"):
                 try:
                     s = common.store().sign(me, p.plan_id, expected_version=p.version)
@@ -207,8 +208,8 @@ def page() -> None:
     c[3].metric("Edited", counts.edited)
     c[4].metric("Not reviewed / rejected", f"{counts.pending} / {counts.rejected}")
     st.caption(
-        f"{html.escape(plan.header.client_name)} · clinician {html.escape(plan.header.clinician_name)} "
-        f"· saved by {stored.saved_by} at {stored.saved_at:%Y-%m-%d %H:%M} UTC"
+        f"{esc(plan.header.client_name)} · clinician {esc(plan.header.clinician_name)} "
+        f"· saved by {esc(stored.saved_by)} at {stored.saved_at:%Y-%m-%d %H:%M} UTC"
     )
     for v in views:
         _item(v)
