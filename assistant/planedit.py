@@ -1,0 +1,229 @@
+"""Adding, removing and moving a plan's problems, goals, objectives and interventions.
+
+Plain functions over :class:`~assistant.plan.TreatmentPlan` (no Streamlit): each returns a
+new plan. An item the clinician adds is ``written`` by them and is checked by the same
+rules as a suggestion. Removing an item also removes the links to it (a goal's problems,
+an intervention's objectives); a suggestion one does not want can also be rejected, which
+keeps it in the record. Also: :func:`label`, an item's place named in words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.errors import StoreError
+from assistant.plan import Goal, Intervention, Objective, Problem, Timeframe, TreatmentPlan
+from assistant.planops import parse_sentence, updated_parts
+from assistant.store import review
+
+LISTS = {"problem": "problems", "goal": "goals", "intervention": "interventions"}
+_PREFIX = {"problem": "prob", "goal": "goal", "objective": "obj", "intervention": "int"}
+
+
+def _new_id(plan: TreatmentPlan, prefix: str) -> str:
+    used = {i.id for _, _, i in plan.items()}
+    n = 1
+    while f"{prefix}-{n}" in used or any(u.startswith(f"{prefix}-{n}-") for u in used):
+        n += 1
+    return f"{prefix}-{n}"
+
+
+def _clean(text: str, what: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise StoreError(f"{what}: write the text first")
+    return text
+
+
+def add_problem(plan: TreatmentPlan, statement: str, *, by: str | None = None) -> TreatmentPlan:
+    item = Problem(
+        id=_new_id(plan, "prob"),
+        statement=_clean(statement, "New problem"),
+        diagnosis_codes=[d.code for d in plan.diagnoses if d.primary][:1],
+        provenance=review.written(by),
+    )
+    return plan.model_copy(update={"problems": [*plan.problems, item]})
+
+
+def add_goal(
+    plan: TreatmentPlan,
+    statement: str,
+    problem_ids: list[str] | None = None,
+    *,
+    by: str | None = None,
+) -> TreatmentPlan:
+    ids = problem_ids if problem_ids is not None else [p.id for p in plan.problems[:1]]
+    item = Goal(
+        id=_new_id(plan, "goal"),
+        statement=_clean(statement, "New goal"),
+        problem_ids=ids,
+        provenance=review.written(by),
+    )
+    return plan.model_copy(update={"goals": [*plan.goals, item]})
+
+
+def add_objective(
+    plan: TreatmentPlan, goal_ref: str, text: str, *, by: str | None = None
+) -> TreatmentPlan:
+    """A new objective under a goal, its parts read from the sentence (a part the sentence
+    does not state stays empty for the clinician to fill in, and the checks say so)."""
+    path, kind, goal = review.find_item(plan, goal_ref)
+    if not isinstance(goal, Goal):
+        raise StoreError(f"{goal.id} is not a goal: an objective goes under a goal")
+    text = _clean(text, f"New objective under {label(plan, goal.id)}")
+    gi = plan.goals.index(goal)
+    used = {i.id for _, _, i in plan.items()}
+    n = len(goal.objectives) + 1
+    while f"obj-{gi + 1}-{n}" in used:
+        n += 1
+    got = parse_sentence(text)
+    item = Objective(
+        id=f"obj-{gi + 1}-{n}",
+        text=text,
+        metric=got.metric,
+        timeframe=Timeframe(),
+        direction=_direction(text),
+        provenance=review.written(by),
+    )
+    parts: dict[str, Any] = {}
+    if got.baseline:
+        parts["baseline"] = got.baseline
+    if got.target:
+        parts.update(target=got.target, comparator=got.comparator)
+    if got.weeks or got.by_session or got.by_date:
+        parts.update(weeks=got.weeks, by_session=got.by_session, by_date=got.by_date)
+    if got.measurement:
+        parts["measurement"] = got.measurement
+    item = updated_parts(item, **parts)
+    goals = list(plan.goals)
+    goals[gi] = goal.model_copy(update={"objectives": [*goal.objectives, item]})
+    return plan.model_copy(update={"goals": goals})
+
+
+def _direction(text: str) -> Any:
+    if re.search(r"\b(?:increase|raise|improve|practise|practice|complete|attend)\b", text, re.I):
+        return "increase"
+    if re.search(r"\b(?:reduce|decrease|lower|cut|shorten|bring\b.*\bdown)\b", text, re.I):
+        return "decrease"
+    return "achieve"
+
+
+def add_intervention(
+    plan: TreatmentPlan,
+    technique: str,
+    modality: str,
+    objective_ids: list[str],
+    *,
+    frequency: str | None = None,
+    by: str | None = None,
+) -> TreatmentPlan:
+    if not objective_ids:
+        raise StoreError("New intervention: choose at least one objective it serves")
+    item = Intervention(
+        id=_new_id(plan, "int"),
+        modality=_clean(modality, "New intervention: modality"),
+        technique=_clean(technique, "New intervention"),
+        frequency=(frequency or "").strip() or None,
+        objective_ids=objective_ids,
+        provenance=review.written(by),
+    )
+    return plan.model_copy(update={"interventions": [*plan.interventions, item]})
+
+
+def remove(plan: TreatmentPlan, ref: str) -> TreatmentPlan:
+    """The plan without item ``ref`` (and a goal's objectives with it) and without links to it."""
+    path, kind, item = review.find_item(plan, ref)
+    if kind == "objective":
+        goals = [
+            g.model_copy(update={"objectives": [o for o in g.objectives if o.id != item.id]})
+            for g in plan.goals
+        ]
+        out = plan.model_copy(update={"goals": goals})
+        gone = {item.id}
+    else:
+        name = LISTS[kind]
+        out = plan.model_copy(update={name: [i for i in getattr(plan, name) if i.id != item.id]})
+        gone = {item.id}
+        if isinstance(item, Goal):
+            gone |= {o.id for o in item.objectives}
+    if kind == "problem":
+        goals = [
+            g.model_copy(update={"problem_ids": [p for p in g.problem_ids if p not in gone]})
+            for g in out.goals
+        ]
+        out = out.model_copy(update={"goals": goals})
+    ivs = [
+        iv.model_copy(update={"objective_ids": [o for o in iv.objective_ids if o not in gone]})
+        for iv in out.interventions
+    ]
+    return out.model_copy(update={"interventions": ivs})
+
+
+def move(plan: TreatmentPlan, ref: str, step: int) -> TreatmentPlan:
+    """Move item ``ref`` ``step`` places up (negative) or down within its list; at either end
+    it stays where it is."""
+    path, kind, item = review.find_item(plan, ref)
+    if kind == "objective":
+        for gi, g in enumerate(plan.goals):
+            if item in g.objectives:
+                moved = _moved(list(g.objectives), g.objectives.index(item), step)
+                goals = list(plan.goals)
+                goals[gi] = g.model_copy(update={"objectives": moved})
+                return plan.model_copy(update={"goals": goals})
+        raise StoreError(f"{item.id} is not under any goal")
+    name = LISTS[kind]
+    items: list[Any] = list(getattr(plan, name))
+    return plan.model_copy(update={name: _moved(items, items.index(item), step)})
+
+
+def _moved(items: list[Any], i: int, step: int) -> list[Any]:
+    j = max(0, min(len(items) - 1, i + step))
+    item = items.pop(i)
+    items.insert(j, item)
+    return items
+
+
+PART_WORDS = {
+    "text": "sentence",
+    "statement": "wording",
+    "technique": "wording",
+    "baseline": "baseline",
+    "target": "target",
+    "timeframe": "timeframe",
+    "metric": "what is measured",
+    "measurement": "how it is measured",
+    "frequency": "frequency",
+}
+
+
+def label(plan: TreatmentPlan, ref: str) -> str:
+    """An item's place in words: 'Goal 1, objective 2', 'Intervention 3', 'Problem 1'."""
+    path, kind, item = review.find_item(plan, ref)
+    if kind == "objective":
+        for gi, g in enumerate(plan.goals):
+            for oi, o in enumerate(g.objectives):
+                if o.id == item.id:
+                    return f"Goal {gi + 1}, objective {oi + 1}"
+    n = [i.id for i in getattr(plan, LISTS[kind])].index(item.id) + 1
+    return f"{kind.capitalize()} {n}"
+
+
+_PATH = re.compile(
+    r"^((?:goals|problems|interventions)\[\d+\](?:\.objectives\[\d+\])?)(?:\.(.+))?$"
+)
+
+
+def where(plan: TreatmentPlan, path: str) -> str:
+    """A finding's path in words: 'goals[0].objectives[1].baseline.value' → 'Goal 1,
+    objective 2: baseline'. Paths outside the items are given with dots as spaces."""
+    m = _PATH.match(path or "")
+    if not m:
+        head = (path or "plan").split("[")[0].replace("_", " ").replace(".", ": ")
+        return head[:1].upper() + head[1:]
+    try:
+        place = label(plan, m.group(1))
+    except StoreError:
+        return path
+    rest = (m.group(2) or "").split(".")[0].split("[")[0]
+    return f"{place}: {PART_WORDS.get(rest, rest.replace('_', ' '))}" if rest else place
