@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -24,11 +25,13 @@ from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.provenance import Provenance
 
 from assistant import instruments
+from assistant.plan import Goal as PlanGoal
 from assistant.plan import Objective, TreatmentPlan
 from assistant.store.review import active
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"
+_TERMS = "http://terminology.hl7.org/CodeSystem"
 _NS = uuid.UUID("6f1c2b1e-5d0a-4c7e-9a53-1f6f0c1d2e3a")
 _CLASSES: dict[str, Any] = {
     "Patient": Patient,
@@ -85,15 +88,34 @@ def _target(plan: TreatmentPlan, o: Objective) -> dict[str, Any]:
     return target
 
 
-def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) -> Bundle:
-    """The validated Bundle for ``plan`` (rejected suggestions left out)."""
-    plan = active(plan)
-    h = plan.header
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    entries: list[dict[str, Any]] = []
-    pat_id, prac_id, cp_id = _id(plan, "patient"), _id(plan, "practitioner"), _id(plan, "careplan")
-    patient_ref = _ref(pat_id)
+@dataclass
+class _Build:
+    """What every resource builder needs: the plan, whether it is final, and the ids."""
 
+    plan: TreatmentPlan
+    final: bool
+    now: dt.datetime
+    patient_id: str
+    practitioner_id: str
+    careplan_id: str
+    condition_ids: dict[str, str] = field(default_factory=dict)
+    goal_ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def patient(self) -> dict[str, str]:
+        return _ref(self.patient_id)
+
+
+def _entry(uid: str, resource: dict[str, Any]) -> dict[str, Any]:
+    return {"fullUrl": f"urn:uuid:{uid}", "resource": resource}
+
+
+def _coded(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def _patient(b: _Build) -> dict[str, Any]:
+    h = b.plan.header
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "identifier": [{"value": h.record_id}],
@@ -101,105 +123,86 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
     }
     if h.client_dob:
         patient["birthDate"] = h.client_dob.isoformat()
-    entries.append({"fullUrl": f"urn:uuid:{pat_id}", "resource": patient})
+    return _entry(b.patient_id, patient)
+
+
+def _practitioner(b: _Build) -> dict[str, Any]:
+    h = b.plan.header
     prac: dict[str, Any] = {"resourceType": "Practitioner", "name": [{"text": h.clinician_name}]}
     if h.clinician_license:
         prac["identifier"] = [{"value": h.clinician_license}]
     if h.clinician_credentials:
         prac["qualification"] = [{"code": {"text": h.clinician_credentials}}]
-    entries.append({"fullUrl": f"urn:uuid:{prac_id}", "resource": prac})
+    return _entry(b.practitioner_id, prac)
 
-    cond_ids: dict[str, str] = {}
-    for d in plan.diagnoses:
-        cid = cond_ids[d.code] = _id(plan, "condition", d.code)
-        entries.append(
-            {
-                "fullUrl": f"urn:uuid:{cid}",
-                "resource": {
-                    "resourceType": "Condition",
-                    "clinicalStatus": {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                "code": "active",
-                            }
-                        ]
-                    },
-                    "verificationStatus": {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-                                "code": "confirmed" if final else "provisional",
-                            }
-                        ]
-                    },
-                    "category": [
-                        {
-                            "coding": [
-                                {
-                                    "system": "http://terminology.hl7.org/CodeSystem/condition-category",
-                                    "code": "problem-list-item",
-                                }
-                            ]
-                        }
-                    ],
-                    "code": {
-                        "coding": [{"system": ICD10CM, "code": d.code, "display": d.label}],
-                        "text": d.label,
-                    },
-                    "subject": patient_ref,
-                },
-            }
-        )
 
-    problem_codes = {p.id: p.diagnosis_codes for p in plan.problems}
-    goal_ids: dict[str, str] = {}
-    for _path, g, o in plan.objectives():
-        gid = goal_ids[o.id] = _id(plan, "goal", o.id)
-        codes = {c for pid in g.problem_ids for c in problem_codes.get(pid, [])}
-        goal: dict[str, Any] = {
-            "resourceType": "Goal",
-            "lifecycleStatus": "active" if final else "proposed",
-            "description": {"text": o.text},
-            "subject": patient_ref,
-            "startDate": h.created.isoformat(),
-            "target": [_target(plan, o)],
-            "note": [{"text": f"Part of the goal: {g.statement}"}],
+def _conditions(b: _Build) -> list[dict[str, Any]]:
+    out = []
+    for d in b.plan.diagnoses:
+        cid = b.condition_ids[d.code] = _id(b.plan, "condition", d.code)
+        condition = {
+            "resourceType": "Condition",
+            "clinicalStatus": _coded(f"{_TERMS}/condition-clinical", "active"),
+            "verificationStatus": _coded(
+                f"{_TERMS}/condition-ver-status", "confirmed" if b.final else "provisional"
+            ),
+            "category": [_coded(f"{_TERMS}/condition-category", "problem-list-item")],
+            "code": {
+                "coding": [{"system": ICD10CM, "code": d.code, "display": d.label}],
+                "text": d.label,
+            },
+            "subject": b.patient,
         }
-        addresses = [_ref(cond_ids[c]) for c in sorted(codes) if c in cond_ids]
-        if addresses:
-            goal["addresses"] = addresses
-        entries.append({"fullUrl": f"urn:uuid:{gid}", "resource": goal})
-        b = o.baseline
-        if b is not None and b.value is not None:
-            oid = _id(plan, "observation", o.id)
-            obs: dict[str, Any] = {
-                "resourceType": "Observation",
-                "status": "final",
-                "category": [
-                    {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                "code": "survey" if o.instrument else "social-history",
-                            }
-                        ]
-                    }
-                ],
-                "code": _measure(o),
-                "subject": patient_ref,
-                "valueQuantity": {"value": b.value},
-                "note": [
-                    {
-                        "text": f"Baseline for objective {o.id}: {b.text}"
-                        + (f" ({b.source})" if b.source else "")
-                    }
-                ],
-            }
-            if b.date:
-                obs["effectiveDateTime"] = b.date.isoformat()
-            entries.append({"fullUrl": f"urn:uuid:{oid}", "resource": obs})
+        out.append(_entry(cid, condition))
+    return out
 
+
+def _goal(b: _Build, g: PlanGoal, o: Objective) -> dict[str, Any]:
+    problem_codes = {p.id: p.diagnosis_codes for p in b.plan.problems}
+    gid = b.goal_ids[o.id] = _id(b.plan, "goal", o.id)
+    codes = {c for pid in g.problem_ids for c in problem_codes.get(pid, [])}
+    goal: dict[str, Any] = {
+        "resourceType": "Goal",
+        "lifecycleStatus": "active" if b.final else "proposed",
+        "description": {"text": o.text},
+        "subject": b.patient,
+        "startDate": b.plan.header.created.isoformat(),
+        "target": [_target(b.plan, o)],
+        "note": [{"text": f"Part of the goal: {g.statement}"}],
+    }
+    addresses = [_ref(b.condition_ids[c]) for c in sorted(codes) if c in b.condition_ids]
+    if addresses:
+        goal["addresses"] = addresses
+    return _entry(gid, goal)
+
+
+def _baseline_observation(b: _Build, o: Objective) -> dict[str, Any] | None:
+    base = o.baseline
+    if base is None or base.value is None:
+        return None
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            _coded(f"{_TERMS}/observation-category", "survey" if o.instrument else "social-history")
+        ],
+        "code": _measure(o),
+        "subject": b.patient,
+        "valueQuantity": {"value": base.value},
+        "note": [
+            {
+                "text": f"Baseline for objective {o.id}: {base.text}"
+                + (f" ({base.source})" if base.source else "")
+            }
+        ],
+    }
+    if base.date:
+        obs["effectiveDateTime"] = base.date.isoformat()
+    return _entry(_id(b.plan, "observation", o.id), obs)
+
+
+def _careplan(b: _Build) -> dict[str, Any]:
+    plan, h = b.plan, b.plan.header
     activities = []
     for iv in plan.interventions:
         detail: dict[str, Any] = {
@@ -207,7 +210,7 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
             "code": {"text": iv.modality},
             "description": iv.technique,
         }
-        served = [_ref(goal_ids[i]) for i in iv.objective_ids if i in goal_ids]
+        served = [_ref(b.goal_ids[i]) for i in iv.objective_ids if i in b.goal_ids]
         if served:
             detail["goal"] = served
         if iv.frequency:
@@ -215,18 +218,18 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
         activities.append({"detail": detail})
     careplan: dict[str, Any] = {
         "resourceType": "CarePlan",
-        "status": "active" if final else "draft",
-        "intent": "plan" if final else "proposal",
+        "status": "active" if b.final else "draft",
+        "intent": "plan" if b.final else "proposal",
         "title": "Mental health treatment plan",
-        "subject": patient_ref,
+        "subject": b.patient,
         "created": h.created.isoformat(),
-        "author": _ref(prac_id, h.clinician_name),
+        "author": _ref(b.practitioner_id, h.clinician_name),
         "category": [{"text": "Behavioral health treatment plan"}],
     }
-    if cond_ids:
-        careplan["addresses"] = [_ref(c) for c in cond_ids.values()]
-    if goal_ids:
-        careplan["goal"] = [_ref(g) for g in goal_ids.values()]
+    if b.condition_ids:
+        careplan["addresses"] = [_ref(c) for c in b.condition_ids.values()]
+    if b.goal_ids:
+        careplan["goal"] = [_ref(g) for g in b.goal_ids.values()]
     if activities:
         careplan["activity"] = activities
     if plan.timeline.estimated_weeks:
@@ -239,14 +242,21 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
         notes.append(f"Safety: {plan.safety.summary}")
     if notes:
         careplan["note"] = [{"text": n} for n in notes]
-    entries.append({"fullUrl": f"urn:uuid:{cp_id}", "resource": careplan})
+    return _entry(b.careplan_id, careplan)
 
-    for _path, kind, item in plan.items():
+
+def _provenances(b: _Build) -> list[dict[str, Any]]:
+    """A Provenance for each item that came from the knowledge base or a model."""
+    out = []
+    clinician = b.plan.header.clinician_name
+    for _path, kind, item in b.plan.items():
         prov = item.provenance
         if prov.source not in ("knowledge", "model"):
             continue
         target = (
-            _ref(goal_ids[item.id]) if kind == "objective" else _ref(cp_id, f"{kind} {item.id}")
+            _ref(b.goal_ids[item.id])
+            if kind == "objective"
+            else _ref(b.careplan_id, f"{kind} {item.id}")
         )
         agents: list[dict[str, Any]] = [
             {
@@ -256,12 +266,12 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
         ]
         if prov.authorship in ("accepted", "edited"):
             agents.append(
-                {"type": _participant("verifier"), "who": _ref(prac_id, h.clinician_name)}
+                {"type": _participant("verifier"), "who": _ref(b.practitioner_id, clinician)}
             )
         resource: dict[str, Any] = {
             "resourceType": "Provenance",
             "target": [target],
-            "recorded": now.isoformat(),
+            "recorded": b.now.isoformat(),
             "activity": {
                 "text": f"AI-suggested {kind}, {prov.authorship} by the clinician"
                 if prov.authorship != "suggested"
@@ -271,10 +281,31 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
         }
         if prov.source == "knowledge" and prov.record_id:
             resource["entity"] = [{"role": "source", "what": {"display": prov.label()}}]
-        entries.append(
-            {"fullUrl": f"urn:uuid:{_id(plan, 'provenance', item.id)}", "resource": resource}
-        )
+        out.append(_entry(_id(b.plan, "provenance", item.id), resource))
+    return out
 
+
+def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) -> Bundle:
+    """The validated Bundle for ``plan`` (rejected suggestions left out). Each resource has
+    its own builder; they run in reference order (conditions before the goals that address
+    them, goals before the care plan and provenance that point at them)."""
+    plan = active(plan)
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    b = _Build(
+        plan=plan,
+        final=final,
+        now=now,
+        patient_id=_id(plan, "patient"),
+        practitioner_id=_id(plan, "practitioner"),
+        careplan_id=_id(plan, "careplan"),
+    )
+    entries = [_patient(b), _practitioner(b), *_conditions(b)]
+    for _path, g, o in plan.objectives():
+        entries.append(_goal(b, g, o))
+        obs = _baseline_observation(b, o)
+        if obs is not None:
+            entries.append(obs)
+    entries += [_careplan(b), *_provenances(b)]
     for e in entries:  # validate each resource against its own R4 model
         _CLASSES[e["resource"]["resourceType"]].model_validate(e["resource"])
     return Bundle.model_validate(
@@ -291,7 +322,7 @@ def _participant(code: str) -> dict[str, Any]:
     return {
         "coding": [
             {
-                "system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                "system": f"{_TERMS}/provenance-participant-type",
                 "code": code,
             }
         ]
