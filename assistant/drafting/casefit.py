@@ -290,7 +290,9 @@ def risk_objectives(
                 id=f"{gid}.O{first_oid + len(out)}",
                 text=text,
                 metric=rr.metric,
-                baseline=Baseline(value=None, text=f"recorded at intake: {r.text}"),
+                baseline=Baseline(
+                    value=0, text="0", source=f"no plan recorded at intake; risk: {r.text}"
+                ),
                 target=Target(
                     value=None, text=f"plan written by session {session}", comparator="="
                 ),

@@ -26,7 +26,7 @@ from assistant.validation.rules_consistency_risk import concept_pattern
 from assistant.validation.rules_consistency_treatment import refusal_pattern
 
 MAX_OBJECTIVES_PER_GOAL = 4
-MIN_OBJECTIVES_PER_GOAL = 2
+MIN_OBJECTIVES_PER_GOAL = 1
 STAGE_ORDER = {"safety": 0, "skills": 1, "application": 2, "outcome": 3}
 _RANK = {"measured": 0, "task": 1, "placeholder": 2}
 

@@ -216,7 +216,7 @@ def fill_objective(
         metric = inst.id
     elif rule.kind == "completion":
         direction = "achieve"
-        baseline = Baseline(value=None, text=NOT_YET)
+        baseline = Baseline(value=0, text="0", source=NOT_YET)
         if rule.value is not None:
             timeframe = Timeframe(by_session=int(rule.value))
             target = Target(value=None, text=f"done by session {fmt(rule.value)}", comparator="=")
@@ -269,7 +269,9 @@ def fill_objective(
     if "{target}" not in text and target.value is not None:
         pass
     text = text.format(**slots)
-    if baseline.is_placeholder and baseline.text not in text:
+    if rule.kind == "completion":
+        text = text.rstrip(".") + f" (baseline 0: {NOT_YET})."
+    elif baseline.is_placeholder and baseline.text not in text:
         text = text.rstrip(".") + f" (baseline {baseline.text})."
     elif baseline.value is not None and baseline.text not in text:
         text = (

@@ -50,7 +50,12 @@ def _fit(template: ObjectiveTemplate, b: BaselineFact) -> float:
         if template.baseline_measure.lower() in f"{b.measure} {b.unit}".lower():
             return 1.0
         share = len(want & have) / len(want) if want else 0.0
-        return share if share >= 0.5 else 0.0
+        if share >= 0.5:
+            return share
+        # the metric's own words ('compensatory behaviours (vomiting, laxative misuse ...)')
+        mine = stems(b.measure)
+        named = len(mine & stems(template.metric)) / len(mine) if mine else 0.0
+        return 0.5 * named if named >= 0.5 else 0.0
     want = stems(f"{template.metric} {template.unit}")
     shared = want & stems(b.measure)
     return 0.6 * len(shared) / max(len(stems(b.measure)), 1) if len(shared) >= 2 else 0.0

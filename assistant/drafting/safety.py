@@ -149,14 +149,16 @@ def section(
 _DONE_TEXT = {
     "safety-planning.obj.safety-plan": (
         "safety_plan",
-        "Keep the safety plan already written up to date: go over it with the client by session "
-        "{target}, change it whenever risk changes and keep a copy with the client, as recorded "
-        "in the safety plan.",
+        "Complete an update of the safety plan already written (baseline: 1 plan, written before "
+        "this plan) with the client by session {target}, change it whenever risk changes and keep "
+        "a copy with the client, as recorded in the safety plan.",
     ),
     "safety-planning.obj.means": (
         "means_restriction",
-        "Keep the lethal-means steps already taken in place and check them by session {target}, "
-        "adding steps for any other method the client names, as recorded in the safety plan.",
+        "Complete the safety plan's section on lethal means with the steps already taken "
+        "(baseline: steps recorded at intake) and confirm by session {target} that each is still "
+        "in place, adding steps for any other method the client names, as recorded in the "
+        "safety plan.",
     ),
 }
 
@@ -190,6 +192,10 @@ def safety_goal(
             target = Target(value=None, text="done at every session", comparator="=")
             text = text.rstrip(".") + ", starting by session 1."
         baseline = Baseline(value=None, text=_baseline_text(tmpl.id, intake, done))
+        if done is None and kind:
+            # nothing recorded at intake: the count starts from none
+            baseline = Baseline(value=0, text="0", source="none recorded at intake")
+            text = text.rstrip(".") + " (baseline 0: none recorded at intake)."
         text = compose.complete_sentence(text, timeframe, tmpl.measurement)
         objectives.append(
             Objective(
