@@ -478,3 +478,42 @@ def test_the_report_shows_case_faithfulness_per_case(offline_run: dict[str, Any]
     assert "## Case faithfulness" in md
     assert "| mdd_retired_teacher | no_work_goals |" in md
     assert "fact recall (labelled cases)" in report.terminal(offline_run)
+
+
+def _missed(plan: TreatmentPlan, it: intake_mod.Intake, item: dict[str, Any]) -> bool:
+    exp = expectations.parse("x", {"rule": "r", "aim": "a", "facts_in": "text", "required": [item]})
+    return bool(case_scoring.score_content(plan, it, exp)["missed"])
+
+
+def test_session_count_and_programme_length_checks_read_the_timeline() -> None:
+    it, res = _draft("alcohol_only_what_court_requires")
+    plan = res.plan.model_copy(deep=True)
+    sessions = {"check": "sessions_at_most", "sessions": 12}
+    weeks = {"check": "timeline_weeks_at_most", "weeks": 12}
+    plan.timeline.estimated_sessions_min, plan.timeline.estimated_sessions_max = 10, 12
+    plan.timeline.estimated_weeks = 12
+    assert not _missed(plan, it, sessions) and not _missed(plan, it, weeks)
+    plan.timeline.estimated_sessions_max, plan.timeline.estimated_weeks = 20, 28
+    assert _missed(plan, it, sessions) and _missed(plan, it, weeks)
+
+
+def test_an_early_objective_must_match_and_be_due_within_the_weeks_given() -> None:
+    it, res = _draft("alcohol_withdrawal_morning_tremor")
+    plan = res.plan.model_copy(deep=True)
+    check = {"check": "early_objective", "weeks": 2, "pattern": "withdrawal assessment"}
+    _, _, o = next(plan.objectives())
+    o.text = "Complete a medical withdrawal assessment with a physician by session 1."
+    o.timeframe = o.timeframe.model_copy(update={"by_session": 1, "weeks": None})
+    assert not _missed(plan, it, check)
+    o.timeframe = o.timeframe.model_copy(update={"by_session": None, "weeks": 8})
+    assert _missed(plan, it, check)
+
+
+def test_problem_statements_do_not_count_as_plan_content() -> None:
+    it, res = _draft("ptsd_asks_female_therapist")
+    plan = res.plan.model_copy(deep=True)
+    item = {"name": "female", "in": "plan", "pattern": "female therapist"}
+    plan.problems[0].statement += " Asks for a female therapist."
+    assert _missed(plan, it, item)
+    plan.sequencing.append("Therapist: the client asks for a female therapist; assign one.")
+    assert not _missed(plan, it, item)
