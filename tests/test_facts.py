@@ -389,3 +389,15 @@ def test_a_court_order_in_the_notes() -> None:
         "send the probation officer a completion letter",
     ]
     assert (str(legal.deadline), legal.release_scope) == ("2027-01-15", "attendance dates")
+
+
+def test_a_client_goal_is_linked_to_the_baseline_that_measures_it() -> None:
+    goals = {
+        g.text: g.baseline for g in extract(load(INTAKES / "aud_with_anxiety.json")).client_goals
+    }
+    assert goals == {
+        "cut back to a few drinks at weekends": "standard drinks: 28-35 per week",
+        "sleep without alcohol": None,
+    }
+    goals = {g.text: g.baseline for g in extract(load(INTAKES / "gad_nurse.json")).client_goals}
+    assert goals["fall asleep within half an hour"] == "sleep onset latency: 50 minutes"

@@ -97,18 +97,55 @@ _STOP = {
 }
 
 
+_SAME = {"asleep": "sleep", "drunk": "drink", "drank": "drink", "drinks": "drink"}
+# Words too general to tie a goal to a measure ("late fees" is not "late arrivals").
+_GENERIC = {
+    "night",
+    "late",
+    "team",
+    "work",
+    "every",
+    "stop",
+    "never",
+    "normal",
+    "again",
+    "person",
+    "people",
+    "month",
+    "weeks",
+    "times",
+    "more",
+    "less",
+    "often",
+}
+
+
 def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 3}
+    """Content-word stems; a word right after 'without' or 'no' is what the goal is free of,
+    not what it measures ('sleep without alcohol')."""
+    words = re.findall(r"[a-z]+", text.lower())
+    out = set()
+    for i, w in enumerate(words):
+        w = _SAME.get(w, w)
+        if w in _STOP or w in _GENERIC or len(w) <= 3:
+            continue
+        if i and words[i - 1] in ("without", "no"):
+            continue
+        out.add(w[:5])
+    return out
 
 
 def _goal_baselines(facts: CaseFacts) -> None:
-    """Link a client goal to the current behavioural baseline that measures it."""
+    """Link a client goal to the current behavioural baseline sharing most of its words."""
     for goal in facts.client_goals:
         words = _stems(goal.text)
-        for b in facts.baselines:
-            if b.current and words & _stems(b.measure):
-                goal.baseline = f"{b.measure}: {b.value} {b.unit}".strip()
-                break
+        best = max(
+            (b for b in facts.baselines if b.current),
+            key=lambda b: len(words & _stems(b.measure)),
+            default=None,
+        )
+        if best is not None and words & _stems(best.measure):
+            goal.baseline = f"{best.measure}: {best.value} {best.unit}".strip()
 
 
 def _measures(intake: Intake) -> list[MeasureFact]:
