@@ -17,6 +17,7 @@ from assistant.errors import AssistantError
 from assistant.facts import CaseFacts, extract
 from assistant.facts.model import fact_kind
 from assistant.facts.review import confirm, describe, remove
+from assistant.text import escape_markdown
 
 _KEY = "case_facts"
 _FOR = "case_facts_for"
@@ -72,7 +73,7 @@ def _apply(change: Any) -> None:
     try:
         st.session_state[_KEY] = change(st.session_state[_KEY])
     except AssistantError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))  # the message may quote intake text
         return
     st.rerun()
 
