@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evals import model_scores
+
 # (key in summary, label, format, which way is better)
 METRICS: list[tuple[str, str, str, str]] = [
     ("plans", "plans drafted", "int", ""),
@@ -54,6 +56,9 @@ METRICS: list[tuple[str, str, str, str]] = [
     ("repair_rounds_mean", "repair rounds per plan", "num", "lower"),
     ("fell_back", "model drafts that fell back to offline", "int", "lower"),
 ]
+
+# what the model path is for (evals.model_scores), after the shared scores
+METRICS += model_scores.METRICS
 
 CHART = [
     "error_free_share", "smart_complete_share", "baseline_fidelity", "coverage_share",
@@ -273,16 +278,71 @@ def compare_main(argv: list[str]) -> int:
     )
     ap.add_argument("run_a", type=Path, help="run.json (or its folder) of the first run")
     ap.add_argument("run_b", type=Path, help="run.json (or its folder) of the second run")
+    ap.add_argument(
+        "more", type=Path, nargs="*", help="more runs, e.g. offline, local model, endpoint"
+    )
     ap.add_argument("--out", type=Path, help="folder for compare.md and compare.png")
     args = ap.parse_args(argv)
     a, b = _load(args.run_a), _load(args.run_b)
+    if args.more:
+        return side_by_side_main([a, b, *(_load(m) for m in args.more)], args.out)
     print(f"A: {_title(a)}\nB: {_title(b)}")
     print(_table(["score", "A", "B", "change", ""], compare(a, b)))
     out = args.out or Path(__file__).resolve().parent / "reports" / (
         f"compare-{a['run']['name']}-vs-{b['run']['name']}"
     )
     out.mkdir(parents=True, exist_ok=True)
-    (out / "compare.md").write_text(compare_markdown(a, b), encoding="utf-8")
+    verdicts = _verdict_lines([a, b])
+    print("\n".join(["", *verdicts]))
+    (out / "compare.md").write_text(
+        compare_markdown(a, b) + "\n".join(["", *verdicts, ""]), encoding="utf-8"
+    )
     chart([a, b], out / "compare.png")
     print(f"\ncomparison: {out}/compare.md, compare.png")
+    return 0
+
+
+# ---------------------------------------------------------------- several runs side by side
+
+
+def side_by_side(runs: list[dict[str, Any]]) -> list[list[str]]:
+    """Rows of (score, run 1, run 2, ...) for every score any run has."""
+    rows = []
+    for key, label, kind, _ in METRICS:
+        values = [r["summary"].get(key) for r in runs]
+        if all(v is None for v in values):
+            continue
+        rows.append([label, *(fmt(v, kind) for v in values)])
+    return rows
+
+
+def _verdict_lines(runs: list[dict[str, Any]]) -> list[str]:
+    """Plainly: where each later run does not beat the first, and why model edits went."""
+    lines = ["Against " + runs[0]["run"]["name"] + ":"]
+    lines += model_scores.plain_verdicts(runs, METRICS) or ["- every later run beats it."]
+    why = model_scores.discard_lines(runs)
+    if why:
+        lines += ["", "Why model edits were discarded:", *why]
+    return lines
+
+
+def side_by_side_main(runs: list[dict[str, Any]], out: Path | None) -> int:
+    header = ["score", *(r["run"]["name"] for r in runs)]
+    for i, r in enumerate(runs):
+        print(f"{chr(65 + i)}: {_title(r)}")
+    rows = side_by_side(runs)
+    verdicts = _verdict_lines(runs)
+    print(_table(header, rows))
+    print("\n".join(["", *verdicts]))
+    folder = out or Path(__file__).resolve().parent / "reports" / (
+        "compare-" + "-vs-".join(r["run"]["name"] for r in runs)
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    md = ["# " + " vs ".join(r["run"]["name"] for r in runs), ""]
+    md += [f"- {_title(r)}" for r in runs]
+    md += ["", "| " + " | ".join(header) + " |", "|---" + "|---:" * len(runs) + "|"]
+    md += ["| " + " | ".join([row[0].strip(), *row[1:]]) + " |" for row in rows]
+    (folder / "compare.md").write_text("\n".join([*md, "", *verdicts, ""]), encoding="utf-8")
+    chart(runs, folder / "compare.png")
+    print(f"\ncomparison: {folder}/compare.md, compare.png")
     return 0

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals import case_scoring, expectations, scoring
+from evals import case_scoring, expectations, model_scores, scoring
 
 ROOT = Path(__file__).resolve().parent
 CASES = ROOT / "cases"
@@ -43,10 +43,12 @@ def make_drafter(name: str) -> Any:
     """``"offline"`` as is; ``"llm"`` built once from settings so every case shares a client."""
     if name == "offline":
         return "offline"
+    from assistant.cli.model_progress import ProgressLine
     from assistant.config import get_settings
-    from assistant.drafting.llm import LLMDrafter
+    from assistant.drafting.model_path import llm_drafter
 
-    return LLMDrafter.from_settings(get_settings())
+    # the configured model path; a failing model gives the offline draft, counted as such
+    return llm_drafter(get_settings(), progress=ProgressLine())
 
 
 def draft_cases(
@@ -103,9 +105,15 @@ def score_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "placeholders": len(plan.placeholders()),
                 "model": plan.draft.model,
                 "faithful": case_faithfulness(r, expected.get(r["case"])),
+                "model_path": model_scores.score(plan, it, _facts_of(expected.get(r["case"]))),
             }
         )
     return out
+
+
+def _facts_of(exp: expectations.Expectation | None) -> list[dict[str, Any]] | None:
+    """The labelled facts of a case with an expectation file."""
+    return exp.expected_facts if exp is not None and exp.expected_facts else None
 
 
 def case_faithfulness(row: dict[str, Any], exp: expectations.Expectation | None) -> dict[str, Any]:
@@ -186,6 +194,7 @@ def summarise(plans: list[dict[str, Any]]) -> dict[str, Any]:
         "cost_usd": round(total("draft", "cost_usd"), 4),
         "repair_rounds_mean": _share(total("draft", "repair_rounds"), n),
         "fell_back": int(total("draft", "fell_back")),
+        **model_scores.summarise([p["model_path"] for p in ok]),
     }
 
 
