@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -398,9 +398,30 @@ class TreatmentPlan(_Model):
         return self.model_dump_json(by_alias=True, indent=2)
 
 
-def loads(text: str | bytes) -> TreatmentPlan:
+def _strict_json(read: Callable[[], Any]) -> Any:
+    """Plan files are read like intakes: a regular file of at most 1 MiB, no key given twice,
+    no absurd nesting or numbers. The reader's messages are about intakes; say plan."""
+    from assistant.errors import IntakeError
+
     try:
-        return TreatmentPlan.model_validate_json(text)
+        return read()
+    except IntakeError as exc:
+        problems = [
+            re.sub(r"^intake\b", "plan", p)
+            .replace("the intake", "the plan")
+            .replace("an intake JSON file", "a plan file")
+            .replace("an intake file", "a plan file")
+            for p in exc.problems
+        ]
+        raise PlanError("the plan file was refused: " + "; ".join(problems)) from None
+
+
+def loads(text: str | bytes) -> TreatmentPlan:
+    from assistant import intake_json
+
+    data = _strict_json(lambda: intake_json.decode(text))
+    try:
+        return TreatmentPlan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[:5]
         parts = []
@@ -414,9 +435,6 @@ def loads(text: str | bytes) -> TreatmentPlan:
 
 
 def load(path: str | Path) -> TreatmentPlan:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise PlanError(f"cannot read plan file {p}: {exc.strerror}") from None
-    return loads(data)
+    from assistant import intake_json
+
+    return loads(_strict_json(lambda: intake_json.read_file(Path(path))))

@@ -45,7 +45,11 @@ def test_measures_distinguish_placeholders_from_stated_outcomes() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("{", "does not match treatment-plan/1"),
+        ("{", "not valid JSON"),
+        (
+            '{"schema": "treatment-plan/1", "status": "draft", "status": "signed"}',
+            "status: appears twice",
+        ),
         ('{"schema": "treatment-plan/1"}', "header"),
         ('{"schema": "treatment-plan/9", "header": {}}', "schema"),
     ],
@@ -56,5 +60,10 @@ def test_bad_plan_files_are_refused_clearly(text: str, expected: str) -> None:
 
 
 def test_missing_plan_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(PlanError, match="cannot read plan file"):
+    with pytest.raises(PlanError, match="cannot read"):
         plan_mod.load(tmp_path / "nope.json")
+
+
+def test_a_plan_path_that_is_not_a_regular_file_is_refused_without_reading_it() -> None:
+    with pytest.raises(PlanError, match="not a regular file"):
+        plan_mod.load("/dev/urandom")
