@@ -43,7 +43,7 @@ def test_four_short_calls_each_recorded_and_used(largest: intake_mod.Intake, off
     with fake_task_llm() as fake:
         result = draft(largest, _drafter(fake))
     plan = result.plan
-    assert fake.tasks() == ["facts", "goals", "problems", "interventions"]
+    assert fake.tasks() == ["goals", "problems", "interventions", "facts"]
     assert result.report.ok and not plan.draft.fell_back and plan.draft.model_failure is None
     calls = {c.task: c for c in plan.draft.model_calls}
     assert set(calls) == {"facts", "goals", "problems", "interventions"}
@@ -118,7 +118,7 @@ def test_strict_raises_the_failure_instead() -> None:
     gad = intake_mod.load(INTAKES / "gad_nurse.json")
     with fake_task_llm({"*": ["slow"]}) as fake:
         fake.slow_seconds = 2.0
-        with pytest.raises(ModelError, match="did not answer the facts task within 0.5 s"):
+        with pytest.raises(ModelError, match="did not answer the goals task within 0.5 s"):
             draft(gad, _drafter(fake, llm_timeout_s=0.5, strict=True))
 
 
@@ -211,11 +211,11 @@ def test_no_identifier_is_in_any_request_body(name: str) -> None:
 
 def test_time_budget_skips_the_remaining_tasks_and_says_so() -> None:
     gad = intake_mod.load(INTAKES / "gad_nurse.json")
-    with fake_task_llm({"facts": ["slow"]}) as fake:
+    with fake_task_llm({"goals": ["slow"]}) as fake:
         fake.slow_seconds = 1.5
         plan = draft(gad, _drafter(fake, llm_time_budget_s=6)).plan
     outcomes = {c.task: c.outcome for c in plan.draft.model_calls}
-    assert outcomes["facts"] == "used" and "skipped" in outcomes.values()
+    assert outcomes["goals"] == "used" and outcomes["facts"] == "skipped"
     assert any("6 s time budget was used" in w for w in plan.draft.warnings)
     assert plan.draft.model_failure is None
 
@@ -227,7 +227,8 @@ def test_progress_is_reported_with_tokens_per_second() -> None:
         settings = Settings(llm_base_url=fake.base_url, llm_model="m")  # type: ignore[call-arg]
         draft(gad, TaskDrafter.from_settings(settings, progress=seen.append))
     done = [e for e in seen if e.done]
-    assert [e.task for e in done] == ["facts", "goals", "problems", "interventions"]
+    assert [e.task for e in done] == ["goals", "problems", "interventions", "facts"]
+    assert seen[0].tokens == 0 and "reading the request (about" in seen[0].line()
     assert all(e.tokens > 0 for e in done)
     assert "tokens/s" in done[0].line()
 

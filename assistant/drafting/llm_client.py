@@ -44,12 +44,15 @@ class ProgressEvent:
     tokens: int
     seconds: float
     done: bool = False
+    prompt_tokens: int = 0  # the request's size, shown while the server reads it
 
     @property
     def tokens_per_s(self) -> float:
         return self.tokens / self.seconds if self.seconds > 0 else 0.0
 
     def line(self) -> str:
+        if not self.done and self.tokens == 0:
+            return f"model: {self.task} reading the request (about {self.prompt_tokens} tokens)"
         state = "done" if self.done else "writing"
         return (
             f"model: {self.task} {state}, {self.tokens} tokens in {self.seconds:.0f} s "
@@ -164,6 +167,9 @@ class ChatClient:
         )
         parts: list[str] = []
         chunks = 0
+        if self.progress:
+            size = sum(estimate_tokens(m["content"]) for m in messages)
+            self.progress(ProgressEvent(task, 0, 0.0, prompt_tokens=size))
         usage_in = usage_out = 0
         try:
             for chunk in stream:

@@ -15,12 +15,15 @@ from pydantic import BaseModel
 from assistant.drafting.llm_client import estimate_tokens
 from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
+from assistant.facts.model import fact_kind
 from assistant.facts.review import describe
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase
 from assistant.plan import TreatmentPlan
 from assistant.prompts import load as load_prompt
 
+# the kinds of fact the model may propose (the facts task is told which of these are known)
+_MODEL_KINDS = {"preference", "ruled_out", "substance", "medication", "occupation", "client_goal"}
 # room kept for a repair round: the previous answer (at most 1,200 characters) and the note
 REPAIR_RESERVE = 420
 # free-text fields the facts task reads (risk notes stay out: the safety section is locked)
@@ -48,10 +51,14 @@ def options(
     return out
 
 
-def _fact_lines(plan: TreatmentPlan) -> list[str]:
+def _fact_lines(plan: TreatmentPlan, kinds: set[str] | None = None) -> list[str]:
     if plan.case_facts is None:
         return []
-    return [describe(f).split(" — from")[0] for f in plan.case_facts.all_facts() if f.evidence]
+    return [
+        describe(f).split(" — from")[0]
+        for f in plan.case_facts.all_facts()
+        if f.evidence and (kinds is None or fact_kind(f) in kinds)
+    ]
 
 
 def _client_words(intake: Intake, plan: TreatmentPlan) -> list[str]:
@@ -88,9 +95,12 @@ def build(
             name,
             load_prompt("task-facts"),
             t.FactsReply,
-            {"known": pseud.redact("; ".join(_fact_lines(plan))), "fields": red(fields)},
+            {
+                "known": pseud.redact("; ".join(_fact_lines(plan, _MODEL_KINDS))),
+                "fields": red(fields),
+            },
             trim="fields",
-            max_tokens=450,
+            max_tokens=350,
             ids=set(),
             ids_of=lambda r: [],
         )
