@@ -274,6 +274,8 @@ class CaregiverRule(_Strict):
 
 class MandateRule(_Strict):
     sequencing: str
+    requirements: str
+    sessions_scope: str
     release: str
     release_unknown: str
 
@@ -304,6 +306,7 @@ class DraftingRules(_Strict):
     medication: MedicationRule
     caregivers: CaregiverRule
     mandate: MandateRule
+    preferences: dict[str, str]
     safety_steps: dict[str, str]
     risk_to_others: dict[str, RiskToOthersRule]
     trauma_alternatives: TraumaAlternatives

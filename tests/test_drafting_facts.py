@@ -252,7 +252,7 @@ def test_a_refusal_drops_the_element_and_raises_the_question() -> None:
     weighing = re.compile(r"weigh[- ]?ins?\b|weighing|weighed", re.I)
     assert not any(weighing.search(t) for t in _objective_texts(plan))
     assert not any(weighing.search(i.technique) for i in plan.interventions)
-    assert any("weigh" in w and "declines" in w for w in plan.draft.warnings)
+    assert any("weigh" in w and "preference" in w and "?" in w for w in plan.draft.warnings)
 
 
 def test_a_ruled_out_behaviour_gets_no_objective() -> None:

@@ -109,10 +109,42 @@ def mandate_notes(facts: CaseFacts, rules: DraftingRules) -> list[str]:
         out.append(
             _clean(rules.mandate.sequencing.format(referred_by=who, deadline=legal.deadline))
         )
+    if legal.requirements:
+        out.append(
+            _clean(
+                rules.mandate.requirements.format(
+                    referred_by=who, requirements="; ".join(dict.fromkeys(legal.requirements))
+                )
+            )
+        )
+    ordered = ordered_sessions(facts)
+    if ordered is not None:
+        out.append(_clean(rules.mandate.sessions_scope.format(referred_by=who, sessions=ordered)))
     if legal.release_scope:
         out.append(_clean(rules.mandate.release.format(referred_by=who, scope=legal.release_scope)))
     else:
         out.append(_clean(rules.mandate.release_unknown.format(referred_by=who)))
+    return out
+
+
+_SESSIONS = re.compile(r"\b(\d+)\s+(?:weekly\s+|individual\s+|outpatient\s+)*sessions\b", re.I)
+
+
+def ordered_sessions(facts: CaseFacts) -> int | None:
+    """The number of sessions a mandate orders, when the client asks for only what it
+    requires (a scope preference); None otherwise."""
+    if facts.legal is None or not any(p.kind == "scope" for p in facts.preferences):
+        return None
+    found = [int(m.group(1)) for r in facts.legal.requirements for m in _SESSIONS.finditer(r)]
+    return min(found) if found else None
+
+
+def preference_notes(facts: CaseFacts, rules: DraftingRules) -> list[str]:
+    out = []
+    for p in facts.preferences:
+        wording = rules.preferences.get(p.kind)
+        if wording:
+            out.append(_clean(wording.format(text=p.text.rstrip("."))))
     return out
 
 
@@ -243,7 +275,12 @@ def caregiver_notes(facts: CaseFacts, rules: DraftingRules) -> list[str]:
     if not minor:
         return []
     if facts.caregivers:
-        text = " ".join(c.text.strip() for c in facts.caregivers)
+        parts = []
+        for c in facts.caregivers:
+            parts.append(c.text.strip().rstrip("."))
+            if c.confidentiality and c.confidentiality.strip() not in c.text:
+                parts.append(c.confidentiality.strip().rstrip("."))
+        text = ". ".join(parts) + "."
         return [_clean(rules.caregivers.sequencing.format(text=text))]
     return [_clean(rules.caregivers.missing)]
 

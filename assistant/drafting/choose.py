@@ -64,6 +64,8 @@ class Candidate:
 
 
 def _kind(f: compose.Filled) -> str:
+    if f.baseline_id is not None or (f.instrument and f.baseline.value is not None):
+        return "measured"  # an intake figure: kept even while its target waits on the clinician
     if f.baseline.is_placeholder or f.target.is_placeholder:
         return "placeholder"
     return "measured" if f.baseline.value is not None else "task"
@@ -85,7 +87,7 @@ class ObjectivePicker:
         self.warnings: list[str] = []
         self._maintained: set[str] = set()
         self._goals: list[tuple[Goal, Presentation]] = []
-        self._refused = [(r, refusal_pattern(r.target)) for r in facts.refusals() if r.target]
+        self._refused = [(r, _refused_pattern(r.target)) for r in facts.refusals() if r.target]
         self._ruled_out = [(r.concept, concept_pattern(r.concept)) for r in facts.ruled_out]
         if rules is not None and facts.abstinent_substances:
             words = "|".join(re.escape(w) for w in rules.abstinence.moderation_words)
@@ -134,8 +136,9 @@ class ObjectivePicker:
         for ref, pat in self._refused:
             if affirms(about, pat):
                 return (
-                    f"{t.id} not drafted: the client declines {ref.target} ('{ref.text}'); "
-                    "is there another way to reach this objective that the client accepts?"
+                    f"{t.id} not drafted because of the client's stated preference "
+                    f"('{ref.text}'): is there another way to reach this objective that the "
+                    "client accepts?"
                 )
         return None
 
@@ -219,7 +222,10 @@ class ObjectivePicker:
             ):
                 chosen.append(c)
         if not any(c.kind != "placeholder" for c in chosen) and not keep_placeholders:
-            return []
+            chosen = []
+        for c in cands:
+            if c not in chosen and c.filled is not None and c.filled.baseline_id:
+                self.used.discard(c.filled.baseline_id)  # the figure goes to another objective
         return sorted(chosen, key=lambda c: STAGE_ORDER[c.stage])
 
     def goal_made(self, goal: Goal, pres: Presentation) -> None:
@@ -321,7 +327,7 @@ class ObjectivePicker:
 
     def _honour_refusals(self, interventions: dict[str, Intervention]) -> None:
         """Leave out any technique the client refused or the intake rules out; say so."""
-        pats = [(f"the client declines {r.target}", p) for r, p in self._refused]
+        pats = [(f"the client said '{r.text}'", p) for r, p in self._refused]
         pats += [(f"the intake rules out {c}", p) for c, p in self._ruled_out]
         for key, iv in list(interventions.items()):
             head, _, rest = iv.technique.partition(": ")
@@ -348,6 +354,13 @@ class ObjectivePicker:
                     )
 
 
+def _refused_pattern(target: str) -> re.Pattern[str]:
+    """What a refused element looks like in a plan: 'group sessions' refuses any group."""
+    if re.search(r"\bgroups?\b", target, re.I):
+        return re.compile(r"\bgroups?\b", re.I)
+    return refusal_pattern(target)
+
+
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 
 
@@ -357,6 +370,8 @@ def _strip_asides(text: str, pat: re.Pattern[str]) -> str:
     declined one of two named options ('SMART Recovery or AA' -> 'SMART Recovery')."""
     text = _ASIDE.sub(lambda m: "" if _only_about(m.group(0), pat) else m.group(0), text)
     for m in reversed(list(pat.finditer(text))):
+        if not m.group(0)[:1].isupper():
+            continue  # only a named option (AA, EMDR) is one of two; a common word is not
         before, after = text[: m.start()], text[m.end() :]
         b = re.search(r"\s*,?\s+or\s+$", before)
         a = re.match(r"\s+or\s+", after)

@@ -110,6 +110,7 @@ class Filled:
     timeframe: Timeframe
     direction: Literal["decrease", "increase", "achieve"]
     warnings: list[str]
+    baseline_id: str | None = None
 
 
 def match_baseline(template: ObjectiveTemplate, intake: Intake) -> BehaviouralBaseline | None:
@@ -293,6 +294,7 @@ def fill_objective(
             timeframe=timeframe,
             direction=direction,
             warnings=warnings,
+            baseline_id=matched.id if matched is not None else None,
         ),
         None,
     )

@@ -50,7 +50,7 @@ def _fit(template: ObjectiveTemplate, b: BaselineFact) -> float:
         if template.baseline_measure.lower() in f"{b.measure} {b.unit}".lower():
             return 1.0
         share = len(want & have) / len(want) if want else 0.0
-        if share >= 0.5:
+        if share > 0.5:  # more than half the words: 'sleep efficiency' is not 'sleep onset'
             return share
         # the metric's own words ('compensatory behaviours (vomiting, laxative misuse ...)')
         mine = stems(b.measure)

@@ -42,6 +42,7 @@ def order_of_work(
                 out.append(f"Adaptation ({why}), {rec.title}: {' '.join(text.split())}")
     if facts is not None and rules is not None:
         out += casefit.mandate_notes(facts, rules)
+        out += casefit.preference_notes(facts, rules)
         out += casefit.caregiver_notes(facts, rules)
         lvl = casefit.level_of_care(facts, rules)
         if lvl is not None and lvl.step_down:

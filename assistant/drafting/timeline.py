@@ -57,6 +57,9 @@ def build_timeline(
         lo = max(1, min(lo, round(lo * weeks / tl.weeks)))
         hi = max(lo, min(hi, weeks))
         freq = _WEEKS_ASIDE.sub("", freq)
+    ordered = casefit.ordered_sessions(facts)
+    if ordered is not None:
+        lo, hi = min(lo, ordered), min(hi, ordered)
     lvl = casefit.level_of_care(facts, rules) if rules else None
     if lvl is not None:
         dose = casefit.programme_dose(facts, lvl, weeks)
