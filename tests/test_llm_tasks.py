@@ -300,3 +300,22 @@ def test_cli_shows_progress_and_exits_0_when_the_model_works(
         res = _cli(monkeypatch, fake.base_url)
     assert res.exit_code == 0, res.output
     assert "model: goals done" in res.output and "tokens/s" in res.output
+
+
+def test_the_single_prompt_mode_also_gives_the_offline_draft_when_the_model_fails() -> None:
+    from assistant.drafting.model_path import OfflineOnFailure, llm_drafter
+    from tests.fake_llm import fake_llm
+
+    gad = intake_mod.load(INTAKES / "gad_nurse.json")
+    with fake_llm(["slow", "slow"]) as fake:
+        fake.slow_seconds = 2.0
+        settings = Settings(  # type: ignore[call-arg]
+            llm_base_url=fake.base_url, llm_mode="single", llm_timeout_s=0.5, llm_max_retries=0
+        )
+        drafter = llm_drafter(settings)
+        assert isinstance(drafter, OfflineOnFailure)
+        plan = draft(gad, drafter).plan
+        with pytest.raises(ModelError, match="did not answer within 0.5 s"):
+            draft(gad, llm_drafter(settings, strict=True))
+    assert plan.draft.fell_back and (plan.draft.model_failure or "").startswith("timeout:")
+    assert plan.draft.warnings[-1].endswith("this is the offline draft.")

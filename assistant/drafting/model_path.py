@@ -39,12 +39,28 @@ class OfflineOnFailure:
             plan.draft.drafter = self.name
             plan.draft.model = getattr(self.inner, "model_name", None)
             plan.draft.fell_back = True
-            plan.draft.model_failure = f"{getattr(exc, 'kind', 'failed')}: {exc}"
+            plan.draft.model_failure = f"{_kind(exc)}: {exc}"
             plan.draft.warnings = [
                 *plan.draft.warnings,
                 f"The model could not be used ({exc}); this is the offline draft.",
             ]
         return plan
+
+
+def _kind(exc: ModelError) -> str:
+    """What failed, in the words the task path uses (timeout, unreachable, ...)."""
+    text = str(exc)
+    if hasattr(exc, "kind"):
+        return str(exc.kind)
+    if "did not answer" in text:
+        return "timeout"
+    if "cannot reach" in text:
+        return "unreachable"
+    if "refused the API key" in text:
+        return "refused"
+    if "(429)" in text:
+        return "rate_limited"
+    return "server_error"
 
 
 def llm_drafter(
