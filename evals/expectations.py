@@ -18,8 +18,8 @@ One YAML file per case, ``cases/expected/<case>.yaml``, next to the intake it de
         unless: 'relapse'           # a clause that also says this is not a violation
 
 ``in`` is a part of the plan (``objectives``, ``goals``, ``interventions``, ``timeline``,
-``safety``, ``sequencing``, ``plan`` for everything but the problem statements, which
-repeat the intake) or a regular expression over field paths. Patterns ignore case. A
+``safety``, ``sequencing``, ``plan`` for everything but the problem statements and the
+strengths, which repeat the intake) or a regular expression over field paths. Patterns ignore case. A
 forbidden item with ``max_distinct: N`` allows up to N different matching phrases (one
 trauma-focused therapy, not two). Named checks look at the plan's structure instead of
 its words; see :data:`CHECKS`.
@@ -38,7 +38,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent / "cases" / "expected"
 
 SCOPES: dict[str, str] = {
-    "plan": r"^(?!problems)",
+    "plan": r"^(?!problems|strengths)",
     "goals": r"^goals\[\d+\]\.(statement|client_words)$",
     "objectives": r"^goals\[\d+\]\.objectives",
     "interventions": r"^interventions",
