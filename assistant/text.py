@@ -155,7 +155,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent)", re.IGNORECASE)
 
 
-def _strip_non_figures(text: str) -> str:
+def _strip_non_figures(text: str, keep_names: bool = False) -> str:
     from assistant import instruments
     from assistant.plan import PLACEHOLDER
 
@@ -164,7 +164,9 @@ def _strip_non_figures(text: str) -> str:
     t = _ISO.sub(" ", t)
     t = _OTHER_DATE.sub(" ", t)
     t = IDENTIFIER_DIGITS.sub(" ", t)
-    t = instruments.names_pattern().sub(" ", t)
+    # an instrument's name is context for the figure beside it ("PHQ-9 from 21"), never a figure
+    named = (lambda m: " " + re.sub(r"[^A-Za-z]", "", m.group(0)) + " ") if keep_names else " "
+    t = instruments.names_pattern().sub(named, t)
     t = _ICD.sub(" ", t)
     return _ITEM_ID.sub(" ", t)
 
@@ -197,7 +199,7 @@ def stems(text: str) -> set[str]:
 def figure_mentions(text: str, window: int = 4) -> tuple[tuple[float, frozenset[str]], ...]:
     """Each figure in ``text`` with the content-word stems around it (``window`` words on
     each side): what the figure counts ("6 work days" -> {"work"})."""
-    t = words_to_digits(_strip_non_figures(text))
+    t = words_to_digits(_strip_non_figures(text, keep_names=True))
     tokens = re.findall(r"\d+(?:\.\d+)?|[A-Za-z][A-Za-z-]*", t)
     out: list[tuple[float, frozenset[str]]] = []
     for i, tok in enumerate(tokens):

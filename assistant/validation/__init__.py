@@ -18,6 +18,7 @@ from assistant.validation import (  # noqa: F401 - importing registers the rules
     rules_consistency_risk,
     rules_consistency_treatment,
     rules_evidence,
+    rules_figures,
     rules_objectives,
     rules_plan,
     rules_safety,

@@ -85,7 +85,7 @@ def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
         bases.add(float(a.score))
     for b in intake.baselines:
         lo, hi = b.bounds()
-        allowed |= {lo, hi}
+        allowed |= {lo, hi} | numbers_in(b.unit)  # "in the past 12 months"
         bases |= {lo, hi}
     for d in [intake.intake_date, *(a.date for a in intake.assessments if a.date)]:
         allowed |= {float(d.year), float(d.month), float(d.day)}

@@ -1,0 +1,158 @@
+"""Figures checked with their context: a figure from the intake means what it meant there.
+
+NI01 asks whether a number appears in some source; these rules ask whether it comes from
+the right one. An objective's instrument baseline is a score the intake recorded on that
+instrument; a count baseline is a count the intake recorded for that behaviour; and a
+figure the plan takes from the intake is used for the same thing the intake used it for
+(the digits of a phone number, or the day of the intake date, are not a count of practice
+sessions). Text a clinician wrote or edited is theirs and is not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from assistant.intake import Intake
+from assistant.text import figure_mentions, stems
+from assistant.validation.context import Context, written_by_clinician
+from assistant.validation.numbers import allowed_numbers
+from assistant.validation.registry import Hit, rule
+from assistant.validation.rules_objectives import _fmt
+
+
+def _name_stem(instrument: str) -> str:
+    """An instrument's name as the figure's context reads it ("PHQ-A" -> "phqa")."""
+    return re.sub(r"[^A-Za-z]", "", instrument).lower()[:5]
+
+
+# how many words either side of a figure in the plan say what it counts: a whole clause, as
+# objectives name the behaviour once and the figures after a parenthesis
+_PLAN_WINDOW = 12
+
+
+class _IntakeFigures:
+    """Each figure the intake states directly, with the words that say what it counts."""
+
+    def __init__(self, intake: Intake):
+        self.intake = intake
+
+    @cached_property
+    def contexts(self) -> dict[float, list[frozenset[str]]]:
+        out: dict[float, list[frozenset[str]]] = {}
+
+        def add(value: float, words: set[str]) -> None:
+            out.setdefault(float(value), []).append(frozenset(words))
+
+        for a in self.intake.assessments:
+            add(a.score, {_name_stem(a.instrument), "score"})
+        for b in self.intake.baselines:
+            for v in b.bounds():
+                add(v, stems(f"{b.measure} {b.unit} {b.source}"))
+        dates = [self.intake.intake_date, *(a.date for a in self.intake.assessments if a.date)]
+        for d in dates:
+            for v in (d.year, d.month, d.day):
+                add(v, {"date", d.strftime("%B").lower()[:5]})
+        add(self.intake.age_on(), {"age", "aged", "years"})
+        for _, text in self.intake.free_text():
+            for value, words in figure_mentions(text, window=6):
+                add(value, set(words))
+        for p in self.intake.presenting_problems:
+            if p.duration:
+                for value, words in figure_mentions(p.duration):
+                    add(value, set(words) | {"durat", "month", "year", "week"})
+        return out
+
+    def count_sources(self, words: set[str]) -> set[float]:
+        """Baseline counts the intake recorded for a behaviour described by ``words``."""
+        out: set[float] = set()
+        for b in self.intake.baselines:
+            if stems(f"{b.measure} {b.unit}") & words:
+                out |= set(b.bounds())
+        for value, ctxs in self.contexts.items():
+            if any(c & words for c in ctxs):
+                out.add(value)
+        return out
+
+
+def _figures(ctx: Context) -> _IntakeFigures | None:
+    if ctx.intake is None:
+        return None
+    cached = getattr(ctx, "_intake_figures", None)
+    if cached is None:
+        cached = _IntakeFigures(ctx.intake)
+        ctx._intake_figures = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@rule("NI03", "numbers.baseline-source")
+def baseline_source(ctx: Context) -> Iterator[Hit]:
+    """A suggested baseline comes from the measure it names: an instrument baseline is a
+    score the intake recorded on that instrument, a count baseline a count the intake
+    recorded for that behaviour — not any number found somewhere in the intake.
+
+    Bad: PHQ-9 baseline 15 when the intake scored only the GAD-7 (15).
+    Good: PHQ-9 baseline [baseline: score the PHQ-9 in week 1], or the intake's PHQ-9 score.
+    """
+    figs = _figures(ctx)
+    if figs is None:
+        return
+    intake = figs.intake
+    for path, _, o in ctx.objectives:
+        b = o.baseline
+        if written_by_clinician(o.provenance) or b is None or b.value is None:
+            continue
+        values = [v for v in (b.value, b.high) if v is not None]
+        inst = ctx.instrument(o)
+        if inst is not None and not inst.categorical:
+            if intake.score(inst.id) is None:
+                yield (
+                    f"{path}.baseline",
+                    f"The baseline {_fmt(b.value)} is given as a {inst.id} score, but the intake "
+                    f"has no {inst.id} score: use a placeholder until it is scored.",
+                )
+            continue
+        words = stems(" ".join(filter(None, (o.metric, o.text))))
+        # zero is "not yet" (no safety plan written, no protocol completed): always a start
+        bad = [v for v in values if v != 0 and v not in figs.count_sources(words)]
+        if bad:
+            what = o.metric or "this behaviour"
+            yield (
+                f"{path}.baseline",
+                f"The baseline {_fmt(bad[0])} does not come from anything the intake "
+                f"recorded about {what}: use the intake's figure or a placeholder.",
+            )
+
+
+@rule("NI04", "numbers.out-of-context")
+def out_of_context(ctx: Context) -> Iterator[Hit]:
+    """A figure the plan can only have taken from the intake (or written in words, such as
+    'seventeen') is used for what the intake used it for. A number from a phone number,
+    a date or another measure does not become a count.
+
+    Bad: 'Complete 867 practice sessions' when 867 is only part of the client's phone
+    number, or 21 only the day of the intake.
+    Good: 'Cut missed work days from 6 to 1 a month' when the intake recorded 6 missed
+    work days.
+    """
+    figs = _figures(ctx)
+    if figs is None:
+        return
+    general = allowed_numbers(ctx.plan, None, ctx.knowledge)
+    for _, _, o in ctx.objectives:  # an objective's own timeframe, stated in its sentence
+        general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
+    for path, text in ctx.texts:
+        if written_by_clinician(ctx.provenance_for(path)):
+            continue
+        for value, words in figure_mentions(text, window=_PLAN_WINDOW):
+            sources = figs.contexts.get(value)
+            if value in general or not sources or not words:
+                continue
+            if not any(words & c for c in sources):
+                yield (
+                    path,
+                    f"The figure {_fmt(value)} comes from the intake, where it stands for "
+                    "something else: check where it comes from, or use a placeholder.",
+                )
+                break
