@@ -413,7 +413,7 @@ def _strict_json(read: Callable[[], Any]) -> Any:
             .replace("an intake file", "a plan file")
             for p in exc.problems
         ]
-        raise PlanError("the plan file was refused: " + "; ".join(problems)) from None
+        raise PlanError("not a treatment-plan/1 file: " + "; ".join(problems)) from None
 
 
 def loads(text: str | bytes) -> TreatmentPlan:
