@@ -235,6 +235,8 @@ class ComposedObjectiveRule(_Strict):
     increase: str
     maintain_zero: str
     target_placeholder: str
+    zero_target_words: list[str]
+    zero_target: str
     fewer_words: list[str]
     more_words: list[str]
 

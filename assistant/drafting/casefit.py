@@ -352,10 +352,15 @@ def risk_actions(facts: CaseFacts, rules: DraftingRules) -> list[str]:
     return out
 
 
-def safety_step_actions(facts: CaseFacts, rules: DraftingRules) -> list[str]:
+def safety_step_actions(
+    facts: CaseFacts, rules: DraftingRules, skip: set[str] | None = None
+) -> list[str]:
+    """Keep-and-review actions for safety steps already taken (``skip``: kinds the safety
+    plan's own actions already keep)."""
     return [
         _clean(rules.safety_steps.get(s.kind, rules.safety_steps["other"]).format(text=s.text))
         for s in facts.safety_steps
+        if s.kind not in (skip or set())
     ]
 
 

@@ -118,7 +118,13 @@ def composed_objective(
     direction: Literal["decrease", "increase", "achieve"] = _direction(b, rules)
     source = b.measured_by or "the client's log"
     unit = b.unit.strip()
-    if direction == "decrease" and b.high == 0:
+    about = f"{b.measure} {b.unit}".lower()
+    if direction == "decrease" and b.high > 0 and any(w in about for w in rule.zero_target_words):
+        text = rule.zero_target.format(
+            measure=b.measure, baseline=b.value, unit=unit, weeks=weeks, source=source
+        )
+        target = Target(value=0, text="0", comparator="=")
+    elif direction == "decrease" and b.high == 0:
         text = rule.maintain_zero.format(
             measure=b.measure, unit=unit, baseline=b.value, weeks=weeks, source=source
         )

@@ -113,20 +113,26 @@ def section(
         actions.append(
             "Repeat the risk screen at each plan review and whenever the clinical picture changes."
         )
-    kinds = {s.kind for s in case.safety_steps} if case else set()
+    steps = case.safety_steps if case else []
+    kinds = {s.kind for s in steps}
     if r.warrants_safety_plan:
         actions[:0] = [
             "Write a Stanley-Brown safety plan with the client by session 2 and give the client a copy."
             if "safety_plan" not in kinds
-            else "Keep the safety plan already written: review it with the client at session 1 and at every session while risk is present.",
+            else "Keep the safety plan already written ("
+            + "; ".join(s.text for s in steps if s.kind == "safety_plan")
+            + "): review it with the client at session 1 and at every session while risk is present.",
             "Screen with the C-SSRS (since-last-visit version) at every session and update the safety plan when risk rises.",
             "Lethal-means counselling: agree voluntary steps that limit access to the methods the client names."
             if "means_restriction" not in kinds
-            else "Lethal means: check at each session that the steps already taken stay in place, and ask about any other methods.",
+            else "Lethal means: check at each session that the steps already taken ("
+            + "; ".join(s.text for s in steps if s.kind == "means_restriction")
+            + ") stay in place, and ask about any other methods.",
             "Crisis contacts on the safety plan, including the 988 Suicide and Crisis Lifeline.",
         ]
     if case is not None and rules is not None:
-        actions += casefit.safety_step_actions(case, rules)
+        covered = {"safety_plan", "means_restriction"} if r.warrants_safety_plan else set()
+        actions += casefit.safety_step_actions(case, rules, skip=covered)
         actions += casefit.withdrawal_actions(case, rules)
         actions += casefit.risk_actions(case, rules)
     return Safety(
