@@ -64,18 +64,19 @@ def answer(task: str, user: str, behaviour: str, facts: list[dict[str, Any]]) ->
             edits.append({"id": "X9", "statement": "An item nobody asked for."})
         return {task: edits}
     if task == "interventions":
-        options = _section(user, "(objective id: intervention id = name):")
+        options = _section(user, "(objective ids: intervention id = name):")
         choices = []
         for line in options:
-            oid, rest = line.split(": ", 1)
+            ids, rest = line.split(": ", 1)
             last = rest.split("; ")[-1].split(" = ")[0]
-            choices.append(
+            choices += [
                 {
                     "objective_id": oid,
                     "intervention_ids": [last],
                     "reason": "fits what the client said they prefer",
                 }
-            )
+                for oid in ids.split(", ")
+            ]
         return {"choices": choices}
     raise ValueError(task)
 

@@ -24,6 +24,11 @@ from assistant.prompts import load as load_prompt
 
 # the kinds of fact the model may propose (the facts task is told which of these are known)
 _MODEL_KINDS = {"preference", "ruled_out", "substance", "medication", "occupation", "client_goal"}
+# what a problem statement draws on: figures, substances, work, care, the person's aims
+_PROBLEM_KINDS = {
+    "measure", "baseline", "substance", "occupation", "legal", "caregiver", "medication",
+    "client_goal",
+}  # fmt: skip
 # room kept for a repair round: the previous answer (at most 1,200 characters) and the note
 REPAIR_RESERVE = 420
 # free-text fields the facts task reads (risk notes stay out: the safety section is locked)
@@ -67,6 +72,16 @@ def _client_words(intake: Intake, plan: TreatmentPlan) -> list[str]:
     if plan.case_facts is not None:
         words += [g.text for g in plan.case_facts.client_goals]
     return list(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+
+def _grouped(opts: dict[str, list[tuple[str, str]]]) -> str:
+    """One line per set of options, naming every objective that shares it."""
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for oid, o in opts.items():
+        groups.setdefault(tuple(o), []).append(oid)
+    return "\n".join(
+        ", ".join(ids) + ": " + "; ".join(f"{i} = {n}" for i, n in o) for o, ids in groups.items()
+    )
 
 
 def build(
@@ -114,12 +129,8 @@ def build(
             return None
         listed = pseud.redact("\n".join(f"{i}: {s}" for i, s in items))
         reply: type[BaseModel]
-        if name == "problems":
-            impact = [
-                f"{p.summary} Affects: {'; '.join(p.functional_impact)}"
-                for p in intake.presenting_problems
-            ]
-            values = {"facts": red([*_fact_lines(plan), *impact]), "items": listed}
+        if name == "problems":  # the statements already carry the intake's summary and impact
+            values = {"facts": red(_fact_lines(plan, _PROBLEM_KINDS)), "items": listed}
             prompt, reply, trim = load_prompt("task-problems"), t.ProblemsReply, "facts"
         else:
             values = {"words": red(_client_words(intake, plan)), "items": listed}
@@ -148,9 +159,7 @@ def build(
             load_prompt("task-interventions"),
             t.ChoicesReply,
             {
-                "options": "\n".join(
-                    f"{oid}: " + "; ".join(f"{i} = {n}" for i, n in o) for oid, o in opts.items()
-                ),
+                "options": _grouped(opts),
                 "preferences": red(prefs),
                 "items": pseud.redact("\n".join(f"{oid}: {texts[oid]}" for oid in opts)),
             },
