@@ -421,6 +421,8 @@ def _parse_rules(path: Path) -> DraftingRules:
 
 def load(directory: Path | None = None) -> KnowledgeBase:
     """Load and cross-check every YAML file under ``directory`` (default ``knowledge/``)."""
+    from assistant.knowledge_check import refuse_bad_slots  # the check imports these models
+
     directory = directory or KNOWLEDGE_DIR
     files = sorted(directory.rglob("*.yaml"))
     if not files:
@@ -438,8 +440,10 @@ def load(directory: Path | None = None) -> KnowledgeBase:
             if rules is not None:
                 raise KnowledgeError(f"{path.name}: only one drafting-rules file is allowed")
             rules = _parse_rules(path)
+            refuse_bad_slots(rules, path.name)
             continue
         rec = _parse(path)
+        refuse_bad_slots(rec, path.name)
         if rec.id in seen:
             raise KnowledgeError(
                 f"{path.name}: id '{rec.id}' is already used by {seen[rec.id].name}"

@@ -36,6 +36,7 @@ def _register() -> None:
         module.register(app)
     importlib.import_module("assistant.cli.progress").register(app)
     importlib.import_module("assistant.cli.facts").register(app)
+    importlib.import_module("assistant.cli.knowledge").register(app)
     _registered = True
 
 

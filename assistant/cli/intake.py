@@ -15,11 +15,18 @@ from assistant.errors import IntakeError
 class SchemaName(StrEnum):
     intake = "intake"
     plan = "plan"
+    knowledge = "knowledge"
 
 
-def schema(name: Annotated[SchemaName, typer.Argument(help="intake or plan")]) -> None:
-    """Print the JSON schema of the intake or plan format."""
-    if name is SchemaName.intake:
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="intake, plan or knowledge")],
+) -> None:
+    """Print the JSON schema of the intake, plan or knowledge-file format."""
+    if name is SchemaName.knowledge:
+        from assistant.cli.knowledge import schema as knowledge_schema
+
+        data = knowledge_schema()
+    elif name is SchemaName.intake:
         from assistant.intake import Intake
 
         data = Intake.model_json_schema()
