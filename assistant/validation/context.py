@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -59,9 +61,7 @@ class Context:
             return self.plan.case_facts
         if self.intake is None:
             return None
-        from assistant.facts import extract
-
-        return extract(self.intake)
+        return facts_of(self.intake)
 
     @cached_property
     def allowed_numbers(self) -> set[float]:
@@ -101,6 +101,29 @@ class Context:
         parts = [t for _, t in self.texts] + self.plan.strengths
         parts += [g.client_words or "" for g in self.plan.goals]
         return {w[:5] for w in re.findall(r"[a-z]+", " ".join(parts).lower())}
+
+
+# id(intake) -> (a weak reference to it, its facts); an entry goes when its intake does.
+_FACTS: dict[int, tuple[weakref.ref[Intake], CaseFacts]] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def facts_of(intake: Intake) -> CaseFacts:
+    """The case facts read from ``intake``, read once per intake object: the store and the app
+    check the same stored intake again and again, and reading free text is the costly part.
+    Intakes are not changed after loading, so the facts stay true for the object's life."""
+    key = id(intake)
+    with _FACTS_LOCK:
+        entry = _FACTS.get(key)
+    if entry is not None and entry[0]() is intake:
+        return entry[1]
+    from assistant.facts import extract
+
+    found = extract(intake)
+    with _FACTS_LOCK:
+        _FACTS[key] = (weakref.ref(intake), found)
+    weakref.finalize(intake, _FACTS.pop, key, None)
+    return found
 
 
 def written_by_clinician(prov: Provenance | None) -> bool:
