@@ -162,6 +162,27 @@ def test_removing_the_newest_audit_entries_is_noticed(store: PlanStore, team: Te
     problems = store.verify(team.solo, saved.plan_id)
     assert any(p.where == "audit log" for p in problems)
     assert any(p.field == "audit" for p in problems), "the sign entry of the version is missing"
+    with pytest.raises(TamperedError, match="audit entry that saved it is missing"):
+        store.export(team.solo, saved.plan_id, "md")
+
+
+def test_export_checks_the_chain_next_to_the_plans_entries(store: PlanStore, team: Team) -> None:
+    saved = _signed(store, team)
+    other = store.create(team.ana, example_plan()).plan_id  # someone else's entry follows
+    with Session(store.engine) as s:
+        sign_id = s.scalar(
+            select(AuditEntry.id).where(
+                AuditEntry.plan_id == saved.plan_id, AuditEntry.action == "sign"
+            )
+        )
+        follower = s.scalar(select(AuditEntry).where(AuditEntry.plan_id == other))
+        assert follower is not None and follower.id > (sign_id or 0)
+        follower_id = follower.id
+    _superuser(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(delete(AuditEntry).where(AuditEntry.id == follower_id))
+    with pytest.raises(TamperedError, match=f"the audit entry after audit entry {sign_id}"):
+        store.export(team.solo, saved.plan_id, "md")
 
 
 def test_a_changed_intake_or_status_on_the_plan_row_is_detected(

@@ -83,9 +83,11 @@ class StoreBase:
             raise AccessDenied(f"you ({actor.username}) may not open plan {plan_id}")
         return row
 
-    def _verified(self, s: Session, actor: Account, row: Plan) -> None:
+    def _verified(
+        self, s: Session, actor: Account, row: Plan, *, every_entry: bool = False
+    ) -> None:
         """Refuse to go on with a plan whose versions or audit entries fail their hashes."""
-        problems = integrity.verify_plan(s, row)
+        problems = integrity.verify_plan(s, row, every_entry=every_entry)
         if problems:
             self._audit(s, actor, "tamper", row.id, None, problems[0].message)
             s.commit()

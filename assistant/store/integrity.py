@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from assistant.errors import StoreError
 from assistant.store.models import AuditEntry, AuditHead, Plan, PlanVersion, utcnow
@@ -274,16 +274,62 @@ def check_chain(entries: Iterable[AuditEntry], last_hash: str) -> list[Problem]:
     return out
 
 
-def verify_plan(s: Session, row: Plan) -> list[Problem]:
+def verify_plan(s: Session, row: Plan, *, every_entry: bool = True) -> list[Problem]:
+    """One plan's versions and audit entries. Reads pass ``every_entry=False`` and check
+    only the entries that wrote a version (the read entries grow with every view; they are
+    checked by ``plan verify``, export and the whole-chain walk)."""
     versions = list(
         s.scalars(
             select(PlanVersion).where(PlanVersion.plan_id == row.id).order_by(PlanVersion.version)
         )
     )
-    entries = list(
-        s.scalars(select(AuditEntry).where(AuditEntry.plan_id == row.id).order_by(AuditEntry.id))
-    )
+    query = select(AuditEntry).where(AuditEntry.plan_id == row.id)
+    if not every_entry:
+        query = query.where(AuditEntry.action.in_(WRITES))
+    entries = list(s.scalars(query.order_by(AuditEntry.id)))
     return check_versions(row, versions) + check_plan_audit(row, versions, entries)
+
+
+def verify_links(s: Session, plan_id: int) -> list[Problem]:
+    """The chain around one plan's audit entries, without walking the whole log: each has
+    its predecessor and its successor (or is the newest, as the head says), and the head
+    is the newest entry. Finds a deleted or changed entry next to any of the plan's."""
+    last = s.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one()
+    other = aliased(AuditEntry)
+    mine = select(AuditEntry.id).where(AuditEntry.plan_id == plan_id)
+    no_before = s.scalars(
+        mine.where(
+            AuditEntry.prev_hash != GENESIS,
+            ~select(other.id).where(other.entry_hash == AuditEntry.prev_hash).exists(),
+        )
+    ).all()
+    no_after = s.scalars(
+        mine.where(
+            AuditEntry.entry_hash != last,
+            ~select(other.id).where(other.prev_hash == AuditEntry.entry_hash).exists(),
+        )
+    ).all()
+    out = [
+        Problem(
+            f"audit entry {i}",
+            "prev_hash",
+            f"the audit entry before audit entry {i} was deleted or changed",
+            plan_id,
+        )
+        for i in no_before
+    ] + [
+        Problem(
+            f"audit entry {i}",
+            "next",
+            f"the audit entry after audit entry {i} was deleted or changed",
+            plan_id,
+        )
+        for i in no_after
+    ]
+    newest = s.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+    if (newest or GENESIS) != last:
+        out.append(Problem("audit log", "end", "the newest audit entries were deleted or changed"))
+    return out
 
 
 def verify_chain(s: Session) -> list[Problem]:

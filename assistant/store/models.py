@@ -124,7 +124,7 @@ class AuditEntry(Base):
     plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
-    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     entry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 

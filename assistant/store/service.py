@@ -123,15 +123,16 @@ class PlanStore(WorkflowSteps):
     def export(
         self, actor: object, plan_id: int, fmt: str, *, version: int | None = None
     ) -> Export:
-        """The plan as ``fmt``, final only when signed, intact (its hashes and the whole audit
-        chain check out) and through the gate with its stored intake; audited."""
+        """The plan as ``fmt``, final only when signed, intact (its hashes, its audit entries
+        and their links in the chain check out) and through the gate with its stored intake;
+        audited. ``verify`` walks the whole chain."""
         from assistant.export import is_final, render
 
         me = self.accounts.require(actor)
         with Session(self.engine) as s:
             row = self._load(s, me, plan_id)
-            self._verified(s, me, row)
-            problems = integrity.verify_chain(s)
+            self._verified(s, me, row, every_entry=True)
+            problems = integrity.verify_links(s, plan_id)
             if problems:
                 self._audit(s, me, "tamper", plan_id, None, problems[0].message)
                 s.commit()

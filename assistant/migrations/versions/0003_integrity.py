@@ -161,6 +161,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("prev_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("entry_hash", sa.String(64), nullable=True))
     op.create_index("ix_audit_log_entry_hash", "audit_log", ["entry_hash"])
+    op.create_index("ix_audit_log_prev_hash", "audit_log", ["prev_hash"])
     op.create_index("ix_plans_supervisor_id", "plans", ["supervisor_id"])
     op.create_table(
         "audit_head",
@@ -176,6 +177,7 @@ def downgrade() -> None:
     _triggers_down(op.get_bind().dialect.name)
     op.drop_table("audit_head")
     op.drop_index("ix_plans_supervisor_id", table_name="plans")
+    op.drop_index("ix_audit_log_prev_hash", table_name="audit_log")
     op.drop_index("ix_audit_log_entry_hash", table_name="audit_log")
     with op.batch_alter_table("audit_log") as batch:
         batch.drop_column("entry_hash")
