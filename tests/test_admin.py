@@ -173,9 +173,26 @@ def test_cli_plan_verify_and_export(cli: Callable[..., tuple[int, str]], tmp_pat
         "--password-stdin",
     )  # fmt: skip
     assert (code, out) == (2, f"error: output: the folder {tmp_path / 'no'} does not exist")
-    with pytest.raises(StoreError):  # the store refuses a second first account
-        from assistant.store import open_store
+    from sqlalchemy import text
 
+    from assistant.store import open_store
+
+    engine = open_store().engine
+    with engine.begin() as conn:  # someone with full rights edits the saved plan directly
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER plan_versions_immutable ON plan_versions"))
+        else:
+            conn.execute(text("DROP TRIGGER plan_versions_no_update"))
+        conn.execute(text("UPDATE plan_versions SET document = replace(document, '17', '12')"))
+    code, out = cli("plan", "verify", "1", "--user", "ada", "--password-stdin")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "changed: plan 1 version 1 [document]: plan 1 version 1: the plan text differs from "
+        "what was saved"
+    )
+    code, out = cli("plan", "export", "1", "-o", str(target), "--user", "ada", "--password-stdin")
+    assert code == 2 and "changed outside the assistant" in out
+    with pytest.raises(StoreError):  # the store refuses a second first account
         open_store().accounts.init("zed", PASSWORD)
 
 
