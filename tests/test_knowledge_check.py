@@ -111,3 +111,24 @@ def test_schema_knowledge_describes_every_kind_of_file() -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert {"Presentation", "Module", "ExamplePlan", "DraftingRules"} <= set(data["$defs"])
+
+
+README = knowledge.KNOWLEDGE_DIR / "README.md"
+
+
+def _readme_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return [b.split("\n", 1)[1] for b in text.split("```")[1::2]]
+
+
+def test_the_readme_worked_example_passes_the_check_and_drafts_its_slots(kb_copy: Path) -> None:
+    example, message = _readme_blocks()[:2]
+    (kb_copy / "presentations" / "hoarding.yaml").write_text(example, encoding="utf-8")
+    assert [str(p) for p in check(kb_copy)] == []
+    loaded = knowledge.load(kb_copy)
+    assert loaded.for_code("F42.3")[0].id == "hoarding"
+    # the message the README shows is the one the check prints for its typo
+    (kb_copy / "presentations" / "hoarding.yaml").write_text(
+        example.replace("at least {target}", "at least {targt}"), encoding="utf-8"
+    )
+    assert [str(p) for p in check(kb_copy)] == [message.strip()]
