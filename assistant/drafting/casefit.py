@@ -398,7 +398,19 @@ def fit_work_wording(text: str, facts: CaseFacts, rules: DraftingRules) -> str |
         swapped = swap.sub(repl, text)
         if not pat.search(swapped):
             return swapped
+    trimmed = _WORK_CLAUSE.sub("", text)
+    trimmed = re.sub(r"\s{2,}", " ", trimmed).replace(" ,", ",")
+    if trimmed != text and not pat.search(trimmed):
+        return trimmed[:1].upper() + trimmed[1:]
     return None
+
+
+# "work and ", "work attendance and ", ", work hours": a work item in a list of several
+_WORK_CLAUSE = re.compile(
+    r"\b(?:usual\s+)?work(?:\s+(?:attendance|hours|days?|routines?|role))?\s+and\s+"
+    r"|,\s*(?:usual\s+)?work(?:\s+(?:attendance|hours|days?|routines?|role))?(?=\s*(?:,|and\b|or\b))",
+    re.IGNORECASE,
+)
 
 
 def end_date(start: date, weeks: int) -> date:

@@ -281,6 +281,12 @@ def fill_objective(
         )
     if target.is_placeholder and target.text not in text:
         text = text.rstrip(".") + f" Target {target.text}."
+    if matched is not None:
+        own = measures.stems(matched.measure)
+        if own and 2 * len(own & measures.stems(text)) < len(own):
+            # say it in the intake's own words too, so the reader sees which figure this is
+            unit = f" {matched.unit}" if matched.unit else ""
+            text = text.rstrip(".") + f" (at intake: {matched.measure}, {matched.value}{unit})."
     text = complete_sentence(text, timeframe, template.measurement)
     if matched is not None:
         used.add(matched.id)
