@@ -156,13 +156,13 @@ _DONE_TEXT = {
     "safety-planning.obj.safety-plan": (
         "safety_plan",
         "Complete an update of the safety plan already written (baseline: 1 plan, written before "
-        "this plan) with the client by session {target}, change it whenever risk changes and keep "
-        "a copy with the client, as recorded in the safety plan.",
+        "this plan) with the client by session {target}, so that 1 current plan is held by the "
+        "client, and change it whenever risk changes, as recorded in the safety plan.",
     ),
     "safety-planning.obj.means": (
         "means_restriction",
         "Complete the safety plan's section on lethal means with the steps already taken "
-        "(baseline: steps recorded at intake) and confirm by session {target} that each is still "
+        "(baseline: {count} recorded at intake) and confirm by session {target} that each is still "
         "in place, adding steps for any other method the client names, as recorded in the "
         "safety plan.",
     ),
@@ -187,7 +187,8 @@ def safety_goal(
         kind, done_text = _DONE_TEXT.get(tmpl.id, ("", ""))
         done = steps.get(kind)
         if done is not None:
-            text = done_text
+            n = sum(1 for s in case.safety_steps if s.kind == kind) if case else 1
+            text = done_text.replace("{count}", f"{n} step" + ("s" if n > 1 else ""))
         if tmpl.target.value is not None:
             session = int(tmpl.target.value)
             text = text.replace("{target}", str(session))
