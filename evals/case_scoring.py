@@ -1,8 +1,8 @@
 """Case-faithfulness scores: does the draft use what the intake says about this person?
 
-- recorded figures used: every scored measure and every current behavioural baseline reaches
-  the plan, as an objective's baseline or as a monitored measure (a text outside the
-  problem statements, which only repeat the intake, naming the measure with its figure);
+- recorded figures used: every scored measure reaches the plan as the baseline of an
+  objective about it or as a monitored measure, and every current behavioural baseline as
+  the baseline of the objective that measures it;
 - objectives waiting on a placeholder, counted whatever else they lack;
 - consistency findings: the validator's ``CF`` rules, which check the plan against the facts;
 - fact recall and precision against the labelled facts of a case;
@@ -99,10 +99,16 @@ def _names(instrument: str, as_written: str) -> re.Pattern[str]:
 def score_figures_used(plan: TreatmentPlan, facts: CaseFacts) -> dict[str, Any]:
     """Scored measures and current behavioural baselines the plan uses, and the ones it drops.
 
-    A figure describing an earlier period ("in the 30 days before detox") is history, not
-    a baseline to move, so it is not counted here."""
-    fields = [(p, t) for p, t in plan_fields(plan, records=True) if not p.startswith("problems")]
-    objectives = [(path, o) for path, _, o in plan.objectives()]
+    A scored measure is used when an objective about it starts from its score, or when the
+    plan monitors it (``monitored_measures``) from that score. A behavioural baseline is used
+    when an objective about it starts from its figure. A figure describing an earlier period
+    ("in the 30 days before detox") is history, not a baseline to move, so it is not counted."""
+    objectives = [o for _, _, o in plan.objectives()]
+    monitored = [
+        (path, text)
+        for path, text in plan_fields(plan, records=True)
+        if re.fullmatch(r"monitored_measures\[\d+\]", path)
+    ]
     unused: list[str] = []
     measures_used = 0
     for m in facts.measures:
@@ -116,10 +122,10 @@ def score_figures_used(plan: TreatmentPlan, facts: CaseFacts) -> dict[str, Any]:
                 or names.search(lint_objective(o.text).instrument or "")
                 or names.search(o.text)
             )
-            for _, o in objectives
+            for o in objectives
         )
-        shown = any(names.search(t) and fig.search(t) for _, t in fields)
-        if by_objective or shown:
+        tracked = any(names.search(t) and fig.search(t) for _, t in monitored)
+        if by_objective or tracked:
             measures_used += 1
         else:
             unused.append(f"{m.name_as_written} {_number(m.score)}")
@@ -127,20 +133,17 @@ def score_figures_used(plan: TreatmentPlan, facts: CaseFacts) -> dict[str, Any]:
     baselines_used = 0
     for b in current:
         words = _stems(b.measure)
-        fig = _figure(b.low, b.high)
-
-        def about(text: str, words: set[str] = words) -> bool:
-            return not words or 2 * len(words & _stems(text)) >= len(words)
-
         by_objective = any(
             o.baseline is not None
             and o.baseline.value == b.low
             and (o.baseline.high or o.baseline.value) == b.high
-            and about(" ".join(filter(None, (o.text, o.metric, o.measurement))))
-            for _, o in objectives
+            and (
+                not words
+                or 2 * len(words & _stems(" ".join(filter(None, (o.text, o.metric))))) >= len(words)
+            )
+            for o in objectives
         )
-        shown = any(fig.search(t) and about(t) for _, t in fields)
-        if by_objective or shown:
+        if by_objective:
             baselines_used += 1
         else:
             unused.append(f"{b.measure} {b.value} {b.unit}".strip())

@@ -157,9 +157,11 @@ def test_a_secondary_score_is_unused_once_the_plan_stops_monitoring_it() -> None
     after = case_scoring.score_figures_used(_without(res.plan, r"PHQ-9"), facts)
     assert "PHQ-9 11" in after["unused"]
     assert after["measures_used"] == before["measures_used"] - 1
-    shown = _without(res.plan, r"PHQ-9")
-    shown.timeline.discharge_criteria.append("PHQ-9 (11 at intake) repeated every 4 weeks")
-    assert "PHQ-9 11" not in case_scoring.score_figures_used(shown, facts)["unused"]
+    mentioned = _without(res.plan, r"PHQ-9")
+    mentioned.timeline.discharge_criteria.append("PHQ-9 (11 at intake) below 5")
+    assert "PHQ-9 11" in case_scoring.score_figures_used(mentioned, facts)["unused"]
+    mentioned.monitored_measures = res.plan.monitored_measures
+    assert "PHQ-9 11" not in case_scoring.score_figures_used(mentioned, facts)["unused"]
 
 
 def test_a_behavioural_baseline_is_unused_once_no_objective_starts_from_it() -> None:
