@@ -250,3 +250,23 @@ def test_problem_statements_and_strengths_do_not_count_as_plan_content() -> None
     assert _missed(plan, it, item)
     plan.sequencing.append("Use music: she plays the cello, a way back to going out.")
     assert not _missed(plan, it, item)
+
+
+def test_every_labelled_quote_and_figure_is_in_the_intake() -> None:
+    from assistant.facts.quotes import normalise
+
+    for case, e in expectations.load_all().items():
+        it = intake_mod.load(CASES / f"{case}.json")
+        text = normalise(" ".join(t for _, t in it.free_text()))
+        scores = {(a.instrument, float(a.score)) for a in it.assessments}
+        baselines = {(b.measure, str(b.value)) for b in it.baselines}
+        for f in e.expected_facts:
+            if "quote" in f:
+                assert normalise(f["quote"]) in text, f"{case}: {f['quote']!r} not in the intake"
+            if f["kind"] == "measure":
+                name = f.get("name_as_written") or f["instrument"]
+                assert (name, float(f["score"])) in scores, f"{case}: {name} {f['score']}"
+            if f["kind"] == "baseline":
+                assert (f["measure"], f["value"]) in baselines, f"{case}: {f['measure']}"
+            if f["kind"] == "client_goal":
+                assert f["text"] in it.client_goals, f"{case}: {f['text']}"
