@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 
-# shared/ sits beside the checkout (here and in CI); TPA_SHARED_DIR overrides.
+# shared/ sits beside the checkout (TPA_SHARED_DIR overrides). Tests never read it at
+# import time: the intakes they need are copied in tests/data/shared/ (test_test_data
+# checks the copies still match when shared/ is present); anything else read from
+# SHARED is read inside a test, which skips with a reason when it is absent.
 SHARED = Path(os.environ.get("TPA_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
-INTAKES = SHARED / "intakes"
+DATA = Path(__file__).resolve().parent / "data"
+INTAKES = DATA / "shared" / "intakes"
 VALID_INTAKES = sorted(INTAKES.glob("*.json"))
 INVALID_INTAKES = sorted((INTAKES / "invalid").glob("*.json"))
 
@@ -69,3 +73,11 @@ def _isolated_settings(
 def shared_intakes() -> list[Path]:
     assert VALID_INTAKES, f"no shared intakes found under {INTAKES}"
     return VALID_INTAKES
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ``shared/``, or skip the calling test saying it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (set TPA_SHARED_DIR to the shared folder)")
+    return path

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import codes, instruments, knowledge
 from assistant.errors import KnowledgeError
-from tests.conftest import SHARED
+from tests.conftest import shared_file
 
 KB = knowledge.load()
 REQUIRED = {
@@ -34,8 +34,6 @@ REQUIRED = {
     "adolescent-depression",
     "perinatal-depression",
 }
-FACTS = (SHARED / "reference" / "clinical-facts.md").read_text(encoding="utf-8")
-SOURCE_IDS = set(re.findall(r"\*\*([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\*\*", FACTS))
 
 
 def test_every_required_presentation_and_module_exists() -> None:
@@ -61,11 +59,13 @@ def test_instruments_are_in_the_registry(pid: str) -> None:
 
 
 def test_sources_cite_ids_from_the_facts_sheet() -> None:
-    assert len(SOURCE_IDS) > 50
+    facts = shared_file("reference", "clinical-facts.md").read_text(encoding="utf-8")
+    source_ids = set(re.findall(r"\*\*([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\*\*", facts))
+    assert len(source_ids) > 50
     unknown = set()
     for rec in KB.records():
         for s in rec.sources:
-            if s.id not in SOURCE_IDS:
+            if s.id not in source_ids:
                 unknown.add((rec.id, s.id))
     assert not unknown, sorted(unknown)
 
