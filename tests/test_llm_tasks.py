@@ -287,10 +287,11 @@ def test_cli_strict_stops_with_one_line(
         main()
     assert stopped.value.code not in (0, 4)
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [
+    assert err[-1] == (
         "error: cannot reach the model server at http://127.0.0.1:9/v1: check the address "
         "and that the server is running"
-    ]
+    )
+    assert [e for e in err[:-1] if not e.startswith("model: ")] == []  # progress, then the error
 
 
 def test_cli_shows_progress_and_exits_0_when_the_model_works(
@@ -319,3 +320,21 @@ def test_the_single_prompt_mode_also_gives_the_offline_draft_when_the_model_fail
             draft(gad, llm_drafter(settings, strict=True))
     assert plan.draft.fell_back and (plan.draft.model_failure or "").startswith("timeout:")
     assert plan.draft.warnings[-1].endswith("this is the offline draft.")
+
+
+def test_progress_keeps_saying_the_server_is_reading_a_slow_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assistant.drafting import llm_client
+
+    monkeypatch.setattr(llm_client, "TICK_S", 0.2)
+    gad = intake_mod.load(INTAKES / "gad_nurse.json")
+    seen: list[ProgressEvent] = []
+    with fake_task_llm({"goals": ["slow"]}) as fake:
+        fake.slow_seconds = 1.0
+        settings = Settings(llm_base_url=fake.base_url, llm_model="m")  # type: ignore[call-arg]
+        draft(gad, TaskDrafter.from_settings(settings, progress=seen.append))
+    waiting = [e for e in seen if e.task == "goals" and e.tokens == 0 and e.seconds > 0]
+    assert len(waiting) >= 3
+    assert "s so far)" in waiting[-1].line()
+    assert any(e.task == "goals" and e.done for e in seen)

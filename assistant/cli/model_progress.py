@@ -19,6 +19,6 @@ class ProgressLine:
         if self.live:
             end = "\n" if event.done else ""
             self.stream.write("\r" + event.line().ljust(72) + end)
-        elif event.done or event.tokens == 0:
+        elif event.done or (event.tokens == 0 and event.seconds == 0):
             self.stream.write(event.line() + "\n")
         self.stream.flush()

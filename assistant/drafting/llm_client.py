@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,11 @@ class ProgressEvent:
 
     def line(self) -> str:
         if not self.done and self.tokens == 0:
-            return f"model: {self.task} reading the request (about {self.prompt_tokens} tokens)"
+            waited = f", {self.seconds:.0f} s so far" if self.seconds else ""
+            return (
+                f"model: {self.task} reading the request (about {self.prompt_tokens} tokens"
+                f"{waited})"
+            )
         state = "done" if self.done else "writing"
         return (
             f"model: {self.task} {state}, {self.tokens} tokens in {self.seconds:.0f} s "
@@ -70,6 +75,14 @@ class Reply:
     output_tokens: int
     estimated: bool
     seconds: float
+
+
+TICK_S = 5.0  # how often progress says the server is still reading a request
+
+
+def _s(seconds: float) -> str:
+    """Seconds as a person reads them: 0.5, 2, 110."""
+    return f"{seconds:g}" if seconds < 10 else f"{seconds:.0f}"
 
 
 _PIECE = re.compile(r"\w+|[^\w\s]")
@@ -155,21 +168,25 @@ class ChatClient:
     ) -> Reply:
         import httpx
 
-        stream = self.client.chat.completions.create(
-            model=self.model_name,
-            messages=messages,
-            temperature=self.settings.llm_temperature,
-            max_tokens=max_tokens,
-            stream=True,
-            stream_options={"include_usage": True},
-            timeout=httpx.Timeout(wait, connect=min(wait, 10.0)),
-            **extra,
-        )
+        size = sum(estimate_tokens(m["content"]) for m in messages)
+        first_token = threading.Event()
+        ticker = self._ticker(task, size, started, first_token)
         parts: list[str] = []
         chunks = 0
-        if self.progress:
-            size = sum(estimate_tokens(m["content"]) for m in messages)
-            self.progress(ProgressEvent(task, 0, 0.0, prompt_tokens=size))
+        try:
+            stream = self.client.chat.completions.create(
+                model=self.model_name,
+                messages=messages,
+                temperature=self.settings.llm_temperature,
+                max_tokens=max_tokens,
+                stream=True,
+                stream_options={"include_usage": True},
+                timeout=httpx.Timeout(wait, connect=min(wait, 10.0)),
+                **extra,
+            )
+        except BaseException:
+            first_token.set()
+            raise
         usage_in = usage_out = 0
         try:
             for chunk in stream:
@@ -182,15 +199,19 @@ class ChatClient:
                     usage_out = int(timings.get("predicted_n", 0) or 0)
                 for choice in chunk.choices:
                     if choice.delta and choice.delta.content:
+                        first_token.set()
                         parts.append(choice.delta.content)
                         chunks += 1
                         self._report(task, chunks, started)
                 if time.monotonic() - started > wait:
                     raise ModelFailure(
-                        "timeout", f"the model did not finish the {task} task within {wait:g} s"
+                        "timeout", f"the model did not finish the {task} task within {_s(wait)} s"
                     )
         finally:
+            first_token.set()
             stream.close()
+            if ticker is not None:
+                ticker.join(timeout=1.0)
         text = "".join(parts)
         seconds = time.monotonic() - started
         if self.progress:
@@ -200,6 +221,24 @@ class ChatClient:
             usage_in = sum(estimate_tokens(m["content"]) for m in messages)
             usage_out = estimate_tokens(text)
         return Reply(text, usage_in, usage_out, estimated, round(seconds, 2))
+
+    def _ticker(
+        self, task: str, size: int, started: float, stop: threading.Event
+    ) -> threading.Thread | None:
+        """Until the first token: say every few seconds that the server is reading the request
+        (a laptop may take a minute over it)."""
+        if not self.progress:
+            return None
+        progress = self.progress
+
+        def tick() -> None:
+            progress(ProgressEvent(task, 0, 0.0, prompt_tokens=size))
+            while not stop.wait(TICK_S):
+                progress(ProgressEvent(task, 0, time.monotonic() - started, prompt_tokens=size))
+
+        thread = threading.Thread(target=tick, name=f"progress-{task}", daemon=True)
+        thread.start()
+        return thread
 
     def _report(self, task: str, tokens: int, started: float) -> None:
         if self.progress and (tokens == 1 or tokens % 8 == 0):
@@ -216,7 +255,7 @@ class ChatClient:
                 else f"tried {self.settings.llm_max_retries + 1} time(s)"
             )
             return ModelFailure(
-                "timeout", f"the model did not answer the {task} task within {wait:g} s ({again})"
+                "timeout", f"the model did not answer the {task} task within {_s(wait)} s ({again})"
             )
         if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
             return ModelFailure(
