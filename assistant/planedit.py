@@ -21,12 +21,21 @@ LISTS = {"problem": "problems", "goal": "goals", "intervention": "interventions"
 _PREFIX = {"problem": "prob", "goal": "goal", "objective": "obj", "intervention": "int"}
 
 
+_SHORT = {"prob": "P", "goal": "G", "int": "I"}
+
+
 def _new_id(plan: TreatmentPlan, prefix: str) -> str:
+    """The next free id in the plan's own style: 'P3' in a drafted plan, 'prob-3' otherwise."""
     used = {i.id for _, _, i in plan.items()}
+    short = _SHORT[prefix]
+    if any(re.fullmatch(rf"{short}\d+", u) for u in used):
+        prefix, sep = short, ""
+    else:
+        sep = "-"
     n = 1
-    while f"{prefix}-{n}" in used or any(u.startswith(f"{prefix}-{n}-") for u in used):
+    while f"{prefix}{sep}{n}" in used or any(u.startswith(f"{prefix}{sep}{n}-") for u in used):
         n += 1
-    return f"{prefix}-{n}"
+    return f"{prefix}{sep}{n}"
 
 
 def _clean(text: str, what: str) -> str:
@@ -74,12 +83,13 @@ def add_objective(
     text = _clean(text, f"New objective under {label(plan, goal.id)}")
     gi = plan.goals.index(goal)
     used = {i.id for _, _, i in plan.items()}
+    stem = f"{goal.id}.O" if re.fullmatch(r"G\d+", goal.id) else f"obj-{gi + 1}-"
     n = len(goal.objectives) + 1
-    while f"obj-{gi + 1}-{n}" in used:
+    while f"{stem}{n}" in used:
         n += 1
     got = parse_sentence(text)
     item = Objective(
-        id=f"obj-{gi + 1}-{n}",
+        id=f"{stem}{n}",
         text=text,
         metric=got.metric,
         timeframe=Timeframe(),

@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assistant import instruments
+from assistant import instruments, planedit
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.store import review, workflow
 from assistant.text import escape_markdown as esc
-from assistant.ui import common, facts_page, items
+from assistant.ui import common, facts_page, items, plan_editor
 from assistant.validation import profiles, validate
 
 EDITABLE = ("draft", "returned")
@@ -112,7 +112,12 @@ def _open_saved(me: Any) -> None:
         if st.button("Open this plan", key="draft_open_go") and pick is not None:
             got = common.store().get(me, pick.plan_id)
             common.set_plan(got.plan, got.plan_id, got.version, dirty=False)
-            st.session_state.pop("plan_intake", None)
+            # every check of a stored plan uses the intake stored with it, as the store does
+            stored = common.store().intake(me, pick.plan_id)
+            if stored is None:
+                st.session_state.pop("plan_intake", None)
+            else:
+                st.session_state["plan_intake"] = stored
             st.session_state.pop("plan_notices", None)
             st.rerun()
 
@@ -170,18 +175,21 @@ def _colours(n: int) -> list[Any]:
 
 def _plan_level(plan: Any, report: Any) -> None:
     paths = [p for p, _, _ in plan.items()]
-    rest = [
-        f
-        for f in report.findings
-        if not any(f.path == p or f.path.startswith(p + ".") for p in paths)
-    ]
+    rest = items.unique(
+        [
+            f
+            for f in report.findings
+            if not any(f.path == p or f.path.startswith(p + ".") for p in paths)
+        ]
+    )
     if rest:
         with st.expander(
             f"Whole-plan findings ({len(rest)})",
             expanded=bool([f for f in rest if f.severity == "error"]),
         ):
             for f in rest:
-                st.markdown(f"<small>{esc(f.path or 'plan')}</small>", unsafe_allow_html=True)
+                where = planedit.where(plan, f.path) if f.path else "The whole plan"
+                st.markdown(f"<small>{esc(where)}</small>", unsafe_allow_html=True)
                 items.show_findings([f])
 
 
@@ -215,7 +223,8 @@ def _timeline_safety(plan: Any) -> None:
 def _save(me: Any, plan: Any) -> Any:
     ss, store = st.session_state, common.store()
     if ss.get("plan_id") is None:
-        saved = store.create(me, plan, note="drafted in the app", intake=ss.get("intake"))
+        intake = ss.get("plan_intake") or ss.get("intake")  # the one it was drafted from
+        saved = store.create(me, plan, note="drafted in the app", intake=intake)
     else:
         saved = store.save(me, ss["plan_id"], plan, expected_version=ss["plan_version"])
     common.set_plan(saved.plan, saved.plan_id, saved.version, dirty=False)
@@ -309,9 +318,11 @@ def page() -> None:
     by_kind: dict[str, list[tuple[str, str, Any]]] = {}
     for path, kind, item in plan.items():
         by_kind.setdefault("goal" if kind == "objective" else kind, []).append((path, kind, item))
+    by = me.username
     for kind, title in SECTIONS:
         st.subheader(title)
-        for path, k, item in by_kind.get(kind, []):
+        listed = by_kind.get(kind, [])
+        for n, (path, k, item) in enumerate(listed):
             mine = [c for c in comments if c.item_id == item.id]
             if k == "objective":  # indented under its goal
                 _, col = st.columns([1, 24])
@@ -319,6 +330,12 @@ def page() -> None:
                     items.card(plan, path, k, item, report, mine, plan_intake, editable)
             else:
                 items.card(plan, path, k, item, report, mine, plan_intake, editable)
+            last_of_goal = n + 1 == len(listed) or listed[n + 1][1] == "goal"
+            if editable and kind == "goal" and last_of_goal:
+                goal = review.find_item(plan, path.split(".")[0])[2]
+                plan_editor.add_objective(plan, goal, by)
+        if editable:
+            plan_editor.add_item(plan, kind, by)
     _timeline_safety(plan)
     _chart(plan)
     _actions(me, plan, report)

@@ -17,7 +17,7 @@ from assistant.errors import AssistantError
 from assistant.plan import PLACEHOLDER, Objective, TreatmentPlan
 from assistant.store import review
 from assistant.text import escape_markdown as esc
-from assistant.ui import common, edits
+from assistant.ui import common, edits, plan_editor
 from assistant.validation import lint_objective
 
 KIND = {
@@ -90,8 +90,20 @@ def own_findings(report: Any, path: str, kind: str) -> list[Any]:
     return found
 
 
-def show_findings(findings: list[Any]) -> None:
+def unique(findings: list[Any]) -> list[Any]:
+    """Each finding once: the same rule saying the same thing about the same item is one."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
     for f in findings:
+        k = (f.rule, f.path.rsplit(".", 1)[0] if "." in f.path else f.path, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def show_findings(findings: list[Any]) -> None:
+    for f in unique(findings):
         where = f.path.rsplit(".", 1)[-1] if "." in f.path else ""
         label = f" ({where})" if where and not where.endswith("]") else ""
         msg = f"**{f.rule}**{esc(label)}: {esc(f.message)}"
@@ -182,15 +194,18 @@ def card(
             )
         elif isinstance(item, Objective) and len(typed) > 110:
             st.markdown(f"<small>Reads: {esc(typed)}</small>", unsafe_allow_html=True)
-        figures: dict[str, str] = {}
+        figures: dict[str, Any] = {}
         if isinstance(item, Objective):
-            figures = _figures(item, editable)
+            if editable:
+                plan_editor.sentence_vs_parts(item, typed)
+            figures = plan_editor.objective_parts(item, editable, key)
         if prov.suggested_text and prov.suggested_text != text:
             with st.expander("Compare with the suggestion"):
                 st.markdown(word_diff(prov.suggested_text, text), unsafe_allow_html=True)
         show_findings(own_findings(report, path, kind))
         if editable:
             _buttons(plan, kind, item, text, typed, figures, intake, by)
+            plan_editor.item_tools(plan, kind, item, key)
             _alternatives(plan, kind, item, intake, by)
 
 
@@ -202,37 +217,13 @@ def _objective_box(box: str, text: str) -> str:
     return typed
 
 
-def _figures(item: Objective, editable: bool) -> dict[str, str]:
-    out: dict[str, str] = {}
-    c1, c2, c3 = st.columns(3)
-    for col, name in ((c1, "baseline"), (c2, "target")):
-        m = getattr(item, name)
-        current = m.text if m is not None else ""
-        with col:
-            if editable:
-                out[name] = st.text_input(
-                    f"{name.capitalize()} figure",
-                    value=current,
-                    key=key(item.id, name),
-                    help="A figure ('16'), a range ('4-5'), or a short stated outcome.",
-                )
-            else:
-                st.markdown(f"{name.capitalize()}: {esc(current) or '—'}")
-    c3.markdown(
-        f"<small>Timeframe: {esc(item.timeframe.text())}<br>"
-        f"Measured by: {esc(item.measurement or '—')}</small>",
-        unsafe_allow_html=True,
-    )
-    return out
-
-
 def _buttons(
     plan: TreatmentPlan,
     kind: str,
     item: Any,
     text: str,
     typed: str,
-    figures: dict[str, str],
+    figures: dict[str, Any],
     intake: Any,
     by: str | None,
 ) -> None:
@@ -242,20 +233,11 @@ def _buttons(
     if c2.button("Save edit", key=key(item.id, "edit"), icon=":material/edit:"):
 
         def apply() -> TreatmentPlan:
-            new = plan
-            if typed.strip() != text:
-                new = review.edit(new, item.id, typed, by=by)
-            if figures:
-                new = edits.set_figures(
-                    new,
-                    item.id,
-                    baseline=figures.get("baseline"),
-                    target=figures.get("target"),
-                    by=by,
-                )
-            if new is plan:
-                raise AssistantError("nothing changed: edit the wording or a figure first")
-            return new
+            if isinstance(item, Objective):
+                return plan_editor.apply_objective(plan, item, typed, figures, by)
+            if typed.strip() == text:
+                raise AssistantError("nothing changed: edit the wording first")
+            return review.edit(plan, item.id, typed, by=by)
 
         _act(apply, item.id, "edit saved")
     if item.provenance.authorship != "written" and c3.button(
