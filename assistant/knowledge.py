@@ -290,6 +290,7 @@ class RiskToOthersRule(_Strict):
 
 class TraumaAlternatives(_Strict):
     therapies: list[str] = Field(min_length=2)
+    short: dict[str, str] = Field(default_factory=dict)
     reason: dict[str, str]
     text: str
 

@@ -336,6 +336,7 @@ class ObjectivePicker:
                 if stripped != head:
                     head = stripped
                     iv.technique = f"{head}: {rest}" if rest else head
+                    iv.provenance.suggested_text = iv.technique
                 if affirms(f"{iv.modality}. {head}", pat):
                     del interventions[key]
                     self.warnings.append(
@@ -348,6 +349,7 @@ class ObjectivePicker:
                     dropped = "; ".join(t for t in items if t not in kept)
                     rest = "; ".join(kept)
                     iv.technique = f"{head}: {rest}"
+                    iv.provenance.suggested_text = iv.technique
                     self.warnings.append(
                         f"{head} usually includes '{dropped}', but {why}: left out. "
                         "Discuss with the client whether the approach still fits without it."
@@ -374,10 +376,10 @@ def _strip_asides(text: str, pat: re.Pattern[str]) -> str:
             continue  # only a named option (AA, EMDR) is one of two; a common word is not
         before, after = text[: m.start()], text[m.end() :]
         b = re.search(r"\s*,?\s+or\s+$", before)
-        a = re.match(r"\s+or\s+", after)
-        if b is not None:
-            text = before[: b.start()] + after
-        elif a is not None:
+        a = re.match(r"[^,;().]*?\s+or\s+", after)
+        if b is not None:  # "X, or AA meetings" -> "X": the option runs to the next stop
+            text = before[: b.start()] + re.sub(r"^[^,;().]*", "", after)
+        elif a is not None:  # "AA meetings or X" -> "X"
             text = before + after[a.end() :]
     return text
 

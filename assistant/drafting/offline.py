@@ -6,6 +6,8 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
+import re
+
 from assistant import notices as notices_mod
 from assistant.drafting import casefit, compose, measures, safety
 from assistant.drafting.choose import ObjectivePicker, renumber
@@ -128,6 +130,7 @@ class OfflineDrafter:
                 0, safety.safety_goal(self.kb, intake, problems[0].id, interventions, facts)
             )
         renumber(goals, interventions)
+        self._name_chosen_therapy(goals)
         plan_safety = safety.section(intake, facts, self.kb.rules)
 
         timeline = build_timeline(
@@ -324,6 +327,31 @@ class OfflineDrafter:
                 pres.id, pres.version, o, objective_id, interventions, prefs.scheduling
             )
         return [o.id for o in chosen]
+
+    def _name_chosen_therapy(self, goals: list[Goal]) -> None:
+        """An objective that lists the trauma-focused therapies as options ('all CPT sessions
+        ..., or PE ..., or EMDR ...') names only the one chosen for this plan."""
+        rules = self.kb.rules
+        if rules is None or not self._trauma:
+            return
+        short = rules.trauma_alternatives.short
+        chosen = {short[c] for c in self._trauma.values() if c in short}
+        others = set(short.values()) - chosen
+        names = "|".join(re.escape(n) for n in short.values())
+        option = re.compile(rf"(?:(?<=: )|(?<=, or ))[^,;:]*?\b(?:{names})\b[^,;:]*")
+        for g in goals:
+            for o in g.objectives:
+                found = option.findall(o.text)
+                if len(found) < 2:
+                    continue
+                text = o.text
+                for opt in found:
+                    says = set(re.findall(rf"\b(?:{names})\b", opt))
+                    if says and not says & chosen and says <= others:
+                        text = text.replace(f", or {opt}", "").replace(f"{opt}, or ", "")
+                if text != o.text:
+                    o.text = text
+                    o.provenance.suggested_text = text
 
     def _one_trauma_therapy(
         self, pres: Presentation, ok: list[InterventionOption], prefs: Preferences
