@@ -178,7 +178,32 @@ def _block(pdf: _PlanPDF, b: object) -> None:
         pdf.set_text_color(0, 0, 0)
 
 
+# A table row is drawn on one page: a cell longer than this is written below the table as a
+# labelled paragraph instead, so it wraps across pages like any other text.
+LONG_CELL = 700
+
+
 def _table(pdf: _PlanPDF, b: Table) -> None:
+    """A table, with any row that holds a very long cell written out as paragraphs."""
+    run: list[list[str]] = []
+    for cells in b.rows:
+        if any(len(c) > LONG_CELL for c in cells):
+            if run:
+                _grid(pdf, Table(headers=b.headers, rows=run, widths=b.widths))
+                run = []
+            if any(b.headers):
+                for name, c in zip(b.headers, cells, strict=False):
+                    if c.strip():
+                        _block(pdf, Para(text=c, label=f"{name}:" if name else ""))
+            else:  # a keyed table: the first cell names the row
+                _block(pdf, Para(text=" ".join(cells[1:]), label=cells[0]))
+            continue
+        run.append(list(cells))
+    if run or not b.rows:
+        _grid(pdf, Table(headers=b.headers, rows=run, widths=b.widths))
+
+
+def _grid(pdf: _PlanPDF, b: Table) -> None:
     fam = pdf.family
     keyed = not any(b.headers)
     widths = tuple(b.widths or [1] * len(b.headers))

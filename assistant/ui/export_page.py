@@ -3,6 +3,7 @@ client copy shown in full. A plan that is not signed is marked as a draft in eve
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -13,6 +14,8 @@ from assistant.intake import Intake
 from assistant.plan import loads
 from assistant.text import defang_markdown
 from assistant.ui import common
+
+log = logging.getLogger(__name__)
 
 LABELS = {
     "md": ("Markdown", "text/markdown"),
@@ -31,6 +34,22 @@ LABELS = {
 def _render(plan_json: str, fmt: str, intake_json: str | None) -> bytes:
     intake = Intake.model_validate_json(intake_json) if intake_json else None
     return render(loads(plan_json), fmt, intake=intake)
+
+
+def _render_each(
+    plan_json: str, intake_json: str | None
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every format rendered on its own: one that fails is named with its reason (logged
+    without the plan's text) and the others are still offered."""
+    files: dict[str, bytes] = {}
+    failed: dict[str, str] = {}
+    for fmt in FORMATS:
+        try:
+            files[fmt] = _render(plan_json, fmt, intake_json)
+        except Exception as exc:  # one format's failure must not take the page down
+            log.warning("export %s failed: %s", fmt, type(exc).__name__)
+            failed[fmt] = "the file writer stopped on this plan's text."
+    return files, failed
 
 
 def _choose(me: Any) -> tuple[Any, str, Any] | None:
@@ -94,12 +113,17 @@ def page() -> None:
     plan_json = plan.dumps()
     with st.spinner("Preparing the files…"):
         intake_json = intake.model_dump_json() if intake is not None else None
-        files = {fmt: _render(plan_json, fmt, intake_json) for fmt in FORMATS}
+        files, failed = _render_each(plan_json, intake_json)
     loaded = st.session_state.get("ex_loaded")  # a stored plan: each download is audited
     stored = loaded is not None and stem == f"plan-{loaded.plan_id}-v{loaded.version}"
     cols = st.columns(3)
     for n, fmt in enumerate(FORMATS):
         label, mime = LABELS[fmt]
+        if fmt in failed:
+            cols[n % 3].error(
+                f"{label} could not be made: {failed[fmt]} The other formats are ready."
+            )
+            continue
         cols[n % 3].download_button(
             f"Download {label}",
             data=files[fmt],
@@ -111,6 +135,8 @@ def page() -> None:
         )
     st.subheader("Client copy")
     st.caption("Plain language, for the client. Rejected suggestions are left out of every file.")
+    if "client" not in files:
+        return
     with st.container(border=True):
         # the client copy quotes intake and clinician text: no image, link or HTML renders
         st.markdown(defang_markdown(files["client"].decode("utf-8")))
