@@ -75,11 +75,12 @@ def test_each_identifier_kind_is_replaced_and_restored(kind: str, value: str) ->
 def test_no_planted_identifier_reaches_the_model_and_the_plan_has_them_back() -> None:
     intake = _planted_intake()
     settings = Settings(llm_base_url="http://127.0.0.1:1/v1", llm_api_key="k", llm_max_retries=0)  # type: ignore[arg-type]
-    with fake_llm(["good"]) as fake:
+    # a first answer the validator refuses, so the repair round (which quotes findings) runs
+    with fake_llm(["goal_is_intervention", "good"]) as fake:
         settings = settings.model_copy(update={"llm_base_url": fake.base_url})
         result = draft(intake, LLMDrafter.from_settings(settings))
     sent = b"\n".join(fake.raw_bodies).decode("utf-8")
-    assert fake.requests, "no request reached the model server"
+    assert len(fake.requests) == 2, "the repair round did not run"
     for kind, value in PLANTED.items():
         assert value.lower() not in sent.lower(), f"{kind} {value!r} was sent to the model"
     assert "Maren" not in sent

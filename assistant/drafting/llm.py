@@ -161,7 +161,10 @@ class LLMDrafter:
                 break
             messages += [
                 AIMessage(raw or ""),
-                HumanMessage(self.prompt.render_repair("\n".join(last_problems)[:4000])),
+                # findings can quote the intake (a strength, a refusal): de-identified too
+                HumanMessage(
+                    self.prompt.render_repair(pseud.redact("\n".join(last_problems)[:4000]))
+                ),
             ]
 
         plan = best if best is not None else base.model_copy(deep=True)
