@@ -211,7 +211,9 @@ def figure_mentions(text: str, window: int = 4) -> tuple[tuple[float, frozenset[
 
 # ---------------------------------------------------------------- safe display
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#>+{}])")
+# brackets (links, images, Streamlit's colour directives), emphasis, code, headings, quotes,
+# tables and LaTeX; parentheses and "!" need no escape once "[" and "]" are escaped
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#>$])")
 
 
 def escape_markdown(text: str) -> str:

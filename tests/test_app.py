@@ -459,11 +459,13 @@ def submitted(accounts: dict[str, Any]) -> dict[str, Any]:
     from assistant.drafting import draft
     from assistant.store import review
 
-    plan = draft(intake.load(GAD)).plan
+    gad = intake.load(GAD)
+    plan = draft(gad).plan
     plan = review.edit(plan, "P1", "Worry most days for about a year; checks charts after shifts.")
     plan = review.accept(plan, "G1")
     store, ana = accounts["store"], accounts["ana"]
-    saved = store.create(ana, plan)
+    # kept with its intake, as the app does: the goal quotes "half an hour" from it
+    saved = store.create(ana, plan, intake=gad)
     store.submit(ana, saved.plan_id)
     return {**accounts, "plan_id": saved.plan_id}
 
