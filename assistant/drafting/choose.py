@@ -164,6 +164,14 @@ class ObjectivePicker:
         fitted = self.fit_text(text)
         if fitted is None:
             return None
+        if t.instrument and 2 * self.weeks < t.timeframe_weeks:
+            # a score target set for a course of t.timeframe_weeks is not realistic in a plan
+            # under half as long (a short programme, a near deadline): the score is monitored
+            self.warnings.append(
+                f"{t.id} not drafted: its {t.instrument} target is set for {t.timeframe_weeks} "
+                f"weeks and this plan runs {self.weeks}; the score is monitored instead."
+            )
+            return None
         if fitted != text:
             t = t.model_copy(update={"text": fitted})
         if (
