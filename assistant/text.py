@@ -52,9 +52,21 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+_LOOKALIKE_LETTERS = frozenset(
+    ch for ch in map(chr, _CONFUSABLES) if unicodedata.category(ch).startswith("L")
+)
+
+
 def has_hidden_characters(text: str) -> bool:
-    """True when the text holds format characters or look-alike letters a reader cannot see."""
-    return normalise(text) != re.sub(r"\s+", " ", text).strip()
+    """True when the text holds format characters (zero-width, bidi controls, soft hyphens),
+    letters from another script that look Latin, or compatibility letters (full-width). Typographic quotes and dashes, which
+    every word processor writes, are not hidden."""
+    return any(
+        unicodedata.category(ch) == "Cf"
+        or ch in _LOOKALIKE_LETTERS
+        or (ch.isalpha() and unicodedata.normalize("NFKC", ch) != ch)  # full-width letters
+        for ch in text
+    )
 
 
 # ---------------------------------------------------------------- number words

@@ -31,13 +31,18 @@ from assistant.validation.numbers import numbers_in
         ("d\u200denies\u2060", "denies"),  # zero-width joiner, word joiner
         ("\u202edenies", "denies"),  # bidi override
         ("ｄｅｎｉｅｓ", "denies"),  # full-width letters (NFKC)
-        ("self\u2011harm", "self-harm"),  # non-breaking hyphen
         ("su\u00adicidal", "suicidal"),  # soft hyphen
     ],
 )
 def test_lookalike_spellings_read_as_the_plain_word(written: str, reads: str) -> None:
     assert normalise(written) == reads
     assert has_hidden_characters(written)
+
+
+def test_typographic_quotes_and_dashes_read_plainly_and_are_not_hidden() -> None:
+    text = "Client\u2019s panic attacks: 4\u20135 a week \u2014 \u201cevery day\u201d"
+    assert normalise(text) == 'Client\'s panic attacks: 4-5 a week - "every day"'
+    assert not has_hidden_characters(text)
 
 
 def test_plain_text_is_unchanged() -> None:
