@@ -315,3 +315,29 @@ def test_no_template_fragments_leak() -> None:
 
 def _eval_cases() -> list[Path]:
     return EVAL_CASES
+
+
+def test_a_short_programme_monitors_a_score_it_cannot_move_in_time() -> None:
+    data = _data("mdd_recurrent_si.json")
+    data["setting"] = "partial_hospitalization"
+    result = draft(intake_mod.parse(data))
+    plan = result.plan
+    weeks = plan.timeline.estimated_weeks
+    assert weeks is not None and weeks <= 4
+    phq = [o for _, _, o in plan.objectives() if o.instrument == "PHQ-9"]
+    assert not phq  # a 16-week remission target does not fit a 3-week programme
+    assert any(m.instrument == "PHQ-9" for m in plan.monitored_measures)
+    assert any("PHQ-9 target is set for" in w for w in plan.draft.warnings)
+    assert not _errors(result)
+
+
+def test_driving_after_drinking_counted_at_intake_has_a_target_of_none() -> None:
+    data = _data("aud_with_anxiety.json")
+    data["baselines"] = [
+        *data["baselines"],
+        {"measure": "times driving after drinking", "value": 3, "unit": "in the past month"},
+    ]
+    plan = draft(intake_mod.parse(data)).plan
+    driving = next(o for _, _, o in plan.objectives() if o.metric == "times driving after drinking")
+    assert driving.target is not None and driving.target.value == 0
+    assert "from 3 in the past month to 0" in driving.text
