@@ -107,18 +107,6 @@ def test_llm_drafter_without_configuration_says_how_to_fix() -> None:
     assert "Traceback" not in res.stderr
 
 
-def test_commands_that_need_no_index_do_not_import_chromadb() -> None:
-    code = (
-        "import sys; from assistant.cli import _register, app; _register();"
-        "from typer.testing import CliRunner;"
-        f"CliRunner().invoke(app, ['check-intake', {str(INTAKES / 'gad_nurse.json')!r}]);"
-        "CliRunner().invoke(app, ['lint-objective', 'reduce GAD-7 from 16 to below 10 within 8 weeks']);"
-        "print(sorted(m for m in ('chromadb', 'onnxruntime', 'langchain_openai', 'openai') if m in sys.modules))"
-    )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert res.stdout.strip() == "[]", res.stdout + res.stderr
-
-
 # ---------------------------------------------------------------- hostile input, named refusals
 
 

@@ -118,10 +118,26 @@ def test_pdf_draft_and_final(has_pdftotext: bool) -> None:
     assert "DRAFT" not in _pdf_text(final)
 
 
-def test_pdf_without_a_unicode_font_falls_back_to_latin1(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_without_a_unicode_font_falls_back_to_latin1(
+    monkeypatch: pytest.MonkeyPatch, has_pdftotext: bool
+) -> None:
+    """With no Unicode font the PDF is written in a core font: every section is still
+    there and readable, and the symbols it cannot show are spelt out, not lost."""
+    if not has_pdftotext:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF cannot be read back")
+    plan = example_plan("example_mdd")
+    assert "≥" in render(plan, "md").decode(), "the example must carry a symbol to replace"
     monkeypatch.setattr("assistant.export.pdf.find_font", lambda: None)
-    data = render(example_plan("example_mdd"), "pdf")
-    assert data.startswith(b"%PDF")
+    text = _pdf_text(render(plan, "pdf"))
+    for section in SECTIONS:
+        assert section in text
+    assert "DRAFT - not final" in text
+    assert ">=" in text and "≥" not in text
+    words = " ".join(text.split())
+    for d in plan.diagnoses:
+        assert d.code in words
+    for goal in plan.goals:
+        assert " ".join(goal.statement.split()[:4]) in words
 
 
 def test_rejected_items_are_left_out_of_documents() -> None:
@@ -129,11 +145,6 @@ def test_rejected_items_are_left_out_of_documents() -> None:
     technique = suggested_plan().interventions[1].technique
     assert technique not in render(plan, "md").decode()
     assert technique in render(suggested_plan(), "md").decode()
-
-
-def test_json_round_trips() -> None:
-    plan = example_plan("example_ptsd")
-    assert plan_mod.loads(render(plan, "json")) == plan
 
 
 @pytest.mark.parametrize("path", EXAMPLE_PLANS, ids=lambda p: p.stem)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -233,17 +231,6 @@ def test_nlp_debug_logging_is_silent(capfd: pytest.CaptureFixture[str]) -> None:
     extract(_intake(notes="Denies vomiting; no purging."))
     out, err = capfd.readouterr()
     assert "DEBUG" not in out + err
-
-
-def test_importing_the_facts_stage_does_not_load_the_nlp_library() -> None:
-    code = (
-        "import assistant.facts, sys; "
-        "print('spacy' in sys.modules, any('medspacy' in m for m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["False", "False"]
 
 
 def test_driving_home_after_drinking_is_impaired_driving() -> None:

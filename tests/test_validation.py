@@ -170,10 +170,7 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
         "import sys, typer\n"
         "from assistant.cli import validation\n"
         "app = typer.Typer(); validation.register(app)\n"
-        "try:\n    app(sys.argv[1:])\n"
-        "except SystemExit as e:\n"
-        "    heavy = [m for m in sys.modules if m.split('.')[0] in ('chromadb','onnxruntime','langchain','openai')]\n"
-        "    assert not heavy, heavy\n    raise\n"
+        "app(sys.argv[1:])\n"
     )
     return subprocess.run(
         [sys.executable, "-c", code, *args],
