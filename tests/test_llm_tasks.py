@@ -108,6 +108,8 @@ def test_timeout_on_a_local_server_gives_the_offline_draft_without_resending() -
         offline = draft(gad, "offline").plan
     plan = result.plan
     assert len(fake.requests) == 1  # not sent again: the server may still be working on it
+    (call,) = plan.draft.model_calls
+    assert call.outcome == "failed" and call.input_tokens > 0 and call.tokens_estimated
     assert plan.draft.fell_back and (plan.draft.model_failure or "").startswith("timeout")
     assert [g.statement for g in plan.goals] == [g.statement for g in offline.goals]
     assert any("within 0.5 s" in w and "offline draft" in w for w in plan.draft.warnings)

@@ -43,7 +43,7 @@ from assistant.config import Settings
 from assistant.drafting import llm_apply
 from assistant.drafting.figures import intake_numbers
 from assistant.drafting.guard import injected_phrases, locked_items
-from assistant.drafting.llm_client import ChatClient, ModelFailure, Progress
+from assistant.drafting.llm_client import ChatClient, ModelFailure, Progress, estimate_tokens
 from assistant.drafting.phi import Pseudonymiser
 from assistant.errors import ConfigError
 from assistant.intake import Intake
@@ -178,7 +178,7 @@ class TaskDrafter:
                 if self.strict:
                     raise
                 failure = exc
-                calls.append(ModelCall(task=name, outcome="failed", attempts=1))
+                calls.append(getattr(exc, "call", ModelCall(task=name, outcome="failed")))
                 break
             calls.append(call)
             if reply is None:
@@ -236,14 +236,22 @@ class TaskDrafter:
             if left is not None:
                 wait = min(self.settings.llm_call_timeout_s, left - (time.monotonic() - started))
             call.attempts += 1
-            reply = self.client.complete(
-                task.name,
-                messages,
-                schema=schema,
-                max_tokens=task.max_tokens,
-                timeout_s=wait,
-                guard=pseud.leaks,
-            )
+            try:
+                reply = self.client.complete(
+                    task.name,
+                    messages,
+                    schema=schema,
+                    max_tokens=task.max_tokens,
+                    timeout_s=wait,
+                    guard=pseud.leaks,
+                )
+            except ModelFailure as exc:  # what was sent still counts, estimated here
+                call.outcome = "failed"
+                call.input_tokens += sum(estimate_tokens(m["content"]) for m in messages)
+                call.tokens_estimated = True
+                call.seconds = round(time.monotonic() - started, 2)
+                exc.call = call  # type: ignore[attr-defined]
+                raise
             call.input_tokens += reply.input_tokens
             call.output_tokens += reply.output_tokens
             call.tokens_estimated = call.tokens_estimated or reply.estimated
