@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from assistant import plandates
 from assistant.plan import Objective, Signature, TreatmentPlan
 from assistant.store.review import active
 
@@ -84,7 +85,15 @@ def _next_review(plan: TreatmentPlan) -> str:
     return "—"
 
 
-def objective_row(o: Objective) -> list[str]:
+def _supervisor(plan: TreatmentPlan) -> str:
+    """The supervisor who signed (with credentials), else the one named in the header."""
+    sg = next((x for x in plan.signatures if x.role == "supervisor"), None)
+    if sg is not None:
+        return sg.name + (f", {sg.credentials}" if sg.credentials else "")
+    return plan.header.supervisor_name or "—"
+
+
+def objective_row(o: Objective, start: dt.date | None = None) -> list[str]:
     baseline = o.baseline.text if o.baseline else "[baseline: not set]"
     if o.baseline and o.baseline.date:
         baseline += f" ({o.baseline.date.isoformat()})"
@@ -101,7 +110,7 @@ def objective_row(o: Objective) -> list[str]:
     how = o.measurement or o.metric or "—"
     if o.frequency and o.frequency not in how:
         how = f"{how} ({o.frequency})"
-    return [f"{o.id}: {o.text}", baseline, target, o.timeframe.text(), how]
+    return [f"{o.id}: {o.text}", baseline, target, plandates.timeframe_text(o, start), how]
 
 
 def build(plan: TreatmentPlan, *, final: bool) -> Document:
@@ -121,8 +130,9 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
             "Clinician",
             clinician + (f" (licence {h.clinician_license})" if h.clinician_license else ""),
         ],
-        ["Supervisor", h.supervisor_name or "—"],
+        ["Supervisor", _supervisor(plan)],
         ["Plan date", h.created.isoformat()],
+        ["Signed", _d(plandates.signed_on(plan))],
         ["Last reviewed", _d(h.last_reviewed)],
         ["Next review", _next_review(plan)],
         ["Payer", h.payer or "—"],
@@ -169,7 +179,7 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
             b.append(
                 Table(
                     ["Objective", "Baseline", "Target", "Timeframe", "Measured by"],
-                    [objective_row(o) for o in g.objectives],
+                    [objective_row(o, plandates.start(plan)) for o in g.objectives],
                     [5, 2, 2, 2, 3],
                 )
             )

@@ -24,7 +24,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.provenance import Provenance
 
-from assistant import instruments
+from assistant import instruments, plandates
 from assistant.plan import Goal as PlanGoal
 from assistant.plan import Objective, TreatmentPlan
 from assistant.store.review import active
@@ -82,7 +82,7 @@ def _target(plan: TreatmentPlan, o: Objective) -> dict[str, Any]:
         target["detailString"] = t.text
     due = o.timeframe.by_date
     if due is None and o.timeframe.weeks:
-        due = plan.header.created + dt.timedelta(weeks=o.timeframe.weeks)
+        due = plandates.start(plan) + dt.timedelta(weeks=o.timeframe.weeks)  # from signing
     if due is not None:
         target["dueDate"] = due.isoformat()
     return target

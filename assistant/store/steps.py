@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from assistant import plandates
 from assistant.errors import AccessDenied, StoreError
 from assistant.intake import Intake
 from assistant.plan import Signature, TreatmentPlan, loads
@@ -170,6 +171,8 @@ class WorkflowSteps(StoreBase):
             plan = plan.model_copy(update={"signatures": [*plan.signatures, sig]})
             needed = {"clinician", "supervisor"} if supervised else {"clinician"}
             complete = needed <= {x.role for x in plan.signatures}
+            if complete:  # review and due dates count from the signing day, not the intake
+                plan = plandates.count_from_signing(plan, when)
             result = self._gate(
                 plan.model_copy(update={"status": status}), intake, for_signing=complete
             )
