@@ -198,88 +198,140 @@ def _metric_phrase(work: str, original: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-@lru_cache(maxsize=4096)
-def lint_objective(text: str) -> LintResult:
-    """Parse one objective sentence into metric, baseline, target, timeframe and measurement."""
-    parsed: dict[str, str | None] = dict.fromkeys(PARTS)
-    placeholders: list[str] = []
-    work = _words_to_digits(text)
+@dataclass
+class _Peel:
+    """The sentence being parsed: ``work`` is a copy in which each recognised span is
+    blanked out (same length, so positions still index ``text``) once a stage claims it."""
 
-    for m in PLACEHOLDER.finditer(work):
+    text: str
+    work: str
+    parsed: dict[str, str | None]
+    placeholders: list[str] = field(default_factory=list)
+    inst: instruments.Instrument | None = None
+    scale: bool = False
+
+    def claim(self, part: str, m: re.Match[str]) -> None:
+        """Record the original wording of ``m`` as ``part`` (first one wins), blank it out."""
+        self.parsed[part] = self.parsed[part] or self.text[m.start() : m.end()].strip()
+        self.work = _blank(self.work, m.span())
+
+
+def _peel_placeholders(s: _Peel) -> None:
+    """``[baseline: ask client]``: the part it names is present but not yet filled in."""
+    for m in PLACEHOLDER.finditer(s.work):
         what = m.group(0)[1:].split(":", 1)[0].strip().lower()
         part = _PART_WORDS.get(what.split()[-1] if what else "")
-        if part and parsed[part] is None:
-            parsed[part] = m.group(0)
-            placeholders.append(part)
-        work = _blank(work, m.span())
+        if part and s.parsed[part] is None:
+            s.parsed[part] = m.group(0)
+            s.placeholders.append(part)
+        s.work = _blank(s.work, m.span())
 
+
+def _peel_instruments(s: _Peel) -> None:
+    """A registry instrument's name is the metric (its digits are not figures)."""
     inst_name = None
-    inst: instruments.Instrument | None = None
-    for m in instrument_pattern().finditer(work):
-        inst = inst or instruments.get(m.group(0))
+    for m in instrument_pattern().finditer(s.work):
+        s.inst = s.inst or instruments.get(m.group(0))
         inst_name = inst_name or m.group(0)
-        work = _blank(work, m.span())
-    if inst is not None and inst_name is not None:
-        parsed["metric"] = parsed["metric"] or inst.id
+        s.work = _blank(s.work, m.span())
+    if s.inst is not None and inst_name is not None:
+        s.parsed["metric"] = s.parsed["metric"] or s.inst.id
 
-    for m in _TIMEFRAME.finditer(work):
-        parsed["timeframe"] = parsed["timeframe"] or text[m.start() : m.end()].strip()
-        work = _blank(work, m.span())
 
-    for m in _MEASURE_PHRASE.finditer(work):
-        parsed["measurement"] = parsed["measurement"] or text[m.start() : m.end()].strip()
-        work = _blank(work, m.span())
-    if parsed["measurement"] is None and inst is not None:
-        parsed["measurement"] = inst.id
+def _peel_timeframes(s: _Peel) -> None:
+    for m in _TIMEFRAME.finditer(s.work):
+        s.claim("timeframe", m)
 
-    scale = False
-    for m in _SCALE.finditer(work):
-        scale = True
-        work = _blank(work, m.span())
 
-    for m in _BASELINE.finditer(work):
-        parsed["baseline"] = parsed["baseline"] or text[m.start() : m.end()].strip()
-        work = _blank(work, m.span())
+def _peel_measurement(s: _Peel) -> None:
+    """How it is measured: a phrase ('as recorded in a diary'), else the instrument itself."""
+    for m in _MEASURE_PHRASE.finditer(s.work):
+        s.claim("measurement", m)
+    if s.parsed["measurement"] is None and s.inst is not None:
+        s.parsed["measurement"] = s.inst.id
 
-    if parsed["target"] is None:
-        t = _TARGET.search(work)
-        if t is not None:
-            parsed["target"] = text[t.start() : t.end()].strip()
-        elif _ZERO_WORDS.search(work):
-            parsed["target"] = "0"
 
-    quantified = any(parsed[p] is not None for p in ("baseline", "target")) and not (
-        placeholders and all(parsed[p] is None or p in placeholders for p in ("baseline", "target"))
+def _peel_scales(s: _Peel) -> None:
+    """'rated 0-10' describes the scale; its numbers are neither baseline nor target."""
+    for m in _SCALE.finditer(s.work):
+        s.scale = True
+        s.work = _blank(s.work, m.span())
+
+
+def _peel_baselines(s: _Peel) -> None:
+    for m in _BASELINE.finditer(s.work):
+        s.claim("baseline", m)
+
+
+def _take_target(s: _Peel) -> None:
+    """Whatever figure is left over is the target ('none' or 'no more than' mean 0)."""
+    if s.parsed["target"] is not None:
+        return
+    t = _TARGET.search(s.work)
+    if t is not None:
+        s.parsed["target"] = s.text[t.start() : t.end()].strip()
+    elif _ZERO_WORDS.search(s.work):
+        s.parsed["target"] = "0"
+
+
+def _guess_metric(s: _Peel) -> None:
+    """A sentence with real figures (or a scale) but no named instrument: guess the metric
+    from its words."""
+    p = s.parsed
+    quantified = any(p[k] is not None for k in ("baseline", "target")) and not (
+        s.placeholders and all(p[k] is None or k in s.placeholders for k in ("baseline", "target"))
     )
-    if parsed["metric"] is None and (quantified or scale):
-        parsed["metric"] = _metric_phrase(work, text) or "count"
+    if p["metric"] is None and (quantified or s.scale):
+        p["metric"] = _metric_phrase(s.work, s.text) or "count"
 
-    kind: Kind = "objective"
-    stripped = text.strip()
+
+# The order matters: each stage sees only what earlier stages left unclaimed.
+_STAGES = (
+    _peel_placeholders,
+    _peel_instruments,
+    _peel_timeframes,
+    _peel_measurement,
+    _peel_scales,
+    _peel_baselines,
+    _take_target,
+    _guess_metric,
+)
+
+
+def _kind(s: _Peel) -> Kind:
+    """Treatment described without a result is an intervention; a task to finish is its
+    own metric; nothing to count at all is vague."""
+    stripped = s.text.strip()
     treatment = bool(
         _PROVIDER_SUBJECT.search(stripped)
         or _PROVIDER_VERB.search(stripped)
         or _CLIENT_ATTENDS.search(stripped)
     )
-    if treatment and not (parsed["baseline"] or parsed["target"] or inst):
-        kind = "intervention"
-    else:
-        done = _COMPLETION.search(work)
-        if done is not None and parsed["metric"] is None:
-            parsed["metric"] = text[done.start() : done.end()].strip()
-            parsed["target"] = parsed["target"] or "completed"
-        if parsed["metric"] is None:
-            kind = "vague"
+    if treatment and not (s.parsed["baseline"] or s.parsed["target"] or s.inst):
+        return "intervention"
+    done = _COMPLETION.search(s.work)
+    if done is not None and s.parsed["metric"] is None:
+        s.parsed["metric"] = s.text[done.start() : done.end()].strip()
+        s.parsed["target"] = s.parsed["target"] or "completed"
+    return "vague" if s.parsed["metric"] is None else "objective"
 
-    missing = [p for p in PARTS if parsed[p] is None]
+
+@lru_cache(maxsize=4096)
+def lint_objective(text: str) -> LintResult:
+    """Parse one objective sentence into metric, baseline, target, timeframe and measurement."""
+    s = _Peel(text=text, work=_words_to_digits(text), parsed=dict.fromkeys(PARTS))
+    for stage in _STAGES:
+        stage(s)
+    kind = _kind(s)
+    missing = [p for p in PARTS if s.parsed[p] is None]
     return LintResult(
         text=text,
         kind=kind,
-        parsed=parsed,
+        parsed=s.parsed,
         missing=missing,
-        placeholders=placeholders,
-        findings=_findings(kind, missing, placeholders, parsed),
-        instrument=inst.id if inst else None,
+        placeholders=s.placeholders,
+        findings=_findings(kind, missing, s.placeholders, s.parsed),
+        instrument=s.inst.id if s.inst else None,
     )
 
 
