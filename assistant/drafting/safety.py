@@ -202,7 +202,7 @@ def safety_goal(
         if done is None and kind:
             # nothing recorded at intake: the count starts from none
             baseline = Baseline(value=0, text="0", source="none recorded at intake")
-            text = text.rstrip(".") + " (baseline 0: none recorded at intake)."
+            text = text.rstrip(".") + " (baseline 0 at intake)."
         text = compose.complete_sentence(text, timeframe, tmpl.measurement)
         objectives.append(
             Objective(
