@@ -11,7 +11,7 @@ import streamlit as st
 from assistant.errors import AssistantError
 from assistant.store import ReviewNote, review
 from assistant.text import escape_markdown as esc
-from assistant.ui import common, items
+from assistant.ui import common, items, review_context
 
 REASON_WORDS = {
     "vague_objective": "Vague objective",
@@ -138,13 +138,21 @@ def _pending(me: Any, stored: Any) -> None:
                 me, stored.plan_id, notes, expected_version=stored.version
             )
             _finish(f"Plan {done.plan_id} returned to {done.owner} with {len(notes)} comment(s).")
-        if c2.button("Approve", key="rv_approve", type="primary", icon=":material/verified:"):
+        if c2.button(
+            "Approve",
+            key="rv_approve",
+            type="primary",
+            icon=":material/verified:",
+            disabled=bool(notes),  # comments waiting to be sent: return, or remove them
+        ):
             done = common.store().approve(me, stored.plan_id, expected_version=stored.version)
             _finish(f"Plan {done.plan_id} approved. {done.owner} can now sign it.")
     except AssistantError as exc:
         common.show_assistant_error(exc)
     if not notes:
         c1.caption("Add at least one comment to return the plan.")
+    else:
+        c2.caption("Approve is off while comments are waiting: return the plan, or remove them.")
 
 
 def _finish(message: str) -> None:
@@ -211,6 +219,15 @@ def page() -> None:
         f"{esc(plan.header.client_name)} · clinician {esc(plan.header.clinician_name)} "
         f"· saved by {esc(stored.saved_by)} at {stored.saved_at:%Y-%m-%d %H:%M} UTC"
     )
+    review_context.previous_comments(common.store().comments(me, pick.plan_id))
+    since = review_context.last_submission(common.store().history(me, pick.plan_id), stored.version)
+    if since is not None:
+        before = common.store().get(me, pick.plan_id, since).plan
+        review_context.changes(
+            before, plan, f"What changed since the last submission (version {since})"
+        )
+    review_context.whole_plan(plan)
+    st.subheader("Items")
     for v in views:
         _item(v)
     _pending(me, stored)
