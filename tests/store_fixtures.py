@@ -56,13 +56,14 @@ class FakeValidator:
     """Stands in for assistant.validation.validate; ``errors`` are reported for every plan."""
 
     errors: list[Finding] = field(default_factory=list)
-    calls: list[bool] = field(default_factory=list)
+    signing_errors: list[Finding] = field(
+        default_factory=list, metadata={"doc": "reported only under the signing severities"}
+    )
 
     def __call__(
         self, plan: TreatmentPlan, *args: Any, for_signing: bool = False, **kw: Any
     ) -> Report:
-        self.calls.append(for_signing)
-        return Report(findings=list(self.errors))
+        return Report(findings=list(self.errors) + (self.signing_errors if for_signing else []))
 
     def fail(self, path: str = "goals[0].objectives[0]", rule: str = "BL01") -> None:
         self.errors = [

@@ -17,6 +17,7 @@ from assistant.errors import AccessDenied, ConflictError, StoreError
 from assistant.plan import TreatmentPlan
 from assistant.store import PlanStore, ReviewNote, StoredPlan, ValidationBlocked, db, workflow
 from assistant.store.models import PlanVersion
+from assistant.validation.report import Finding
 
 pytest.register_assert_rewrite("tests.store_fixtures")
 from tests.store_fixtures import PASSWORD, FakeValidator, Team, example_plan  # noqa: E402
@@ -170,14 +171,21 @@ def test_validator_errors_block_submit_approve_and_sign(
         call()
 
 
-def test_final_signature_runs_the_signing_check(
+def test_the_signature_that_makes_a_plan_final_meets_the_signing_check(
     store: PlanStore, team: Team, validator: FakeValidator
 ) -> None:
+    """An unfilled placeholder is a warning while a plan is worked on and an error when it
+    is signed: the clinician's signature alone is not final, the supervisor's is."""
     saved = _reach(store, team, "approved", True)
-    validator.calls.clear()
-    store.sign(team.ana, saved.plan_id)
-    store.sign(team.supervisor, saved.plan_id)
-    assert validator.calls == [False, True]
+    validator.signing_errors = [
+        Finding("PH01", "placeholder", "error", "goals[0].objectives[0]", "baseline not filled")
+    ]
+    assert store.sign(team.ana, saved.plan_id).status == "approved"
+    with pytest.raises(ValidationBlocked, match="baseline not filled"):
+        store.sign(team.supervisor, saved.plan_id)
+    assert store.get(team.supervisor, saved.plan_id).status == "approved"
+    validator.signing_errors = []
+    assert store.sign(team.supervisor, saved.plan_id).status == "signed"
 
 
 def test_signing_records_both_signatures_with_credentials_and_date(
