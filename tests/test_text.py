@@ -135,3 +135,52 @@ def test_exported_markdown_renders_no_image_link_or_html(fmt: str) -> None:
     if fmt == "client":
         out = defang_markdown(out)  # how the app shows the client copy
     assert _renders_fetch(out) == []
+
+
+# ---------------------------------------------------------------- risk written as absent
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Negative for SI.",
+        "Client reports no suicidal ideation.",
+        "Client de\u200bnies suicidal ideation.",
+        "Client d\u0435nies SI.",
+        "No SI/HI.",
+        "SI: denied.",
+        "Safety planning is unnecessary.",
+        "No current risk.",
+        "SI: no",  # read by medspaCy's ConText, not the patterns
+        "Suicidal ideation unlikely.",  # likewise
+    ],
+)
+def test_risk_written_as_absent_is_read_as_negated(sentence: str) -> None:
+    from assistant.validation.risk_text import negated_risk
+
+    assert [s for s in negated_risk(sentence) if not s.hypothetical], sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Passive suicidal ideation (wish to be dead), no plan or intent.",
+        "Risk not assessed at intake (suicidal ideation, self-harm).",
+        "SI not ruled out.",
+        "Write a Stanley-Brown safety plan with the client by session 2.",
+        "Screen with the C-SSRS at every session and update the safety plan when risk rises.",
+    ],
+)
+def test_risk_stated_or_unassessed_is_not_negated(sentence: str) -> None:
+    from assistant.validation.risk_text import negated_risk
+
+    assert negated_risk(sentence) == (), sentence
+
+
+def test_a_narrower_negation_and_a_goal_are_told_apart() -> None:
+    from assistant.validation.risk_text import negated_risk
+
+    (narrow,) = negated_risk("No active SI.")
+    assert narrow.qualified == "active"
+    (goal,) = negated_risk("Client will be free of suicidal ideation.")
+    assert goal.hypothetical

@@ -8,14 +8,23 @@ not negations at all. This module applies that to five risk concepts — suicida
 self-harm, homicidal ideation, risk in general and safety planning — on text already in
 the normal form of :func:`assistant.text.normalise`, so a zero-width space or a Cyrillic
 letter cannot hide a word from it.
+
+Two readers vote, and either one finding a negation of suicidal ideation, self-harm or
+homicidal ideation is enough (a missed negation of recorded risk is the costly error): the
+patterns below, and medspaCy's own ConText with its packaged English rules — the same vendored medspaCy the case facts use
+(:mod:`assistant.facts.nlp`) — over target rules for the same five concepts. The
+pipeline is built lazily, once per process, from ``spacy.blank("en")``: nothing is
+downloaded.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.text import normalise
 
@@ -142,14 +151,91 @@ def _negated_after(after: str) -> bool:
     return _AFTER.match(rest[: end.start()] if end else rest) is not None
 
 
+# ---------------------------------------------------------------- medspaCy's ConText
+
+_TARGETS: dict[Concept, tuple[str, ...]] = {
+    "suicidal ideation": (
+        "suicidal ideation", "SI", "suicidal thoughts", "suicidal thinking", "thoughts of suicide",
+        "suicidality", "death wishes", "death wish", "wish to be dead", "suicide risk",
+        "suicidal intent", "suicidal plan", "suicidal urges", "thoughts of ending her life",
+        "thoughts of ending his life", "thoughts of ending their life",
+    ),
+    "self-harm": ("self-harm", "self harm", "self-injury", "self injury", "NSSI", "cutting"),
+    "homicidal ideation": ("homicidal ideation", "homicidal thoughts", "HI"),
+    "risk": ("current risk", "acute risk", "imminent risk", "risk", "danger to self"),
+    "safety planning": ("safety planning", "safety plan", "crisis plan", "crisis planning"),
+}  # fmt: skip
+_EXTRA_RULES = (
+    ("unnecessary", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("not needed", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("not necessary", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("not required", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("not indicated", "NEGATED_EXISTENCE", "BACKWARD"),
+    ("negative for", "NEGATED_EXISTENCE", "FORWARD"),
+    ("reports no", "NEGATED_EXISTENCE", "FORWARD"),
+)
+_LOCK = threading.Lock()
+_NLP: Any = None
+_UNAVAILABLE = False
+
+
+def _pipeline() -> Any:
+    """spaCy blank English + sentencizer + medspaCy target matcher and ConText, or None
+    when spaCy is not installed (the patterns then read alone)."""
+    global _NLP, _UNAVAILABLE
+    if _NLP is None and not _UNAVAILABLE:
+        with _LOCK:
+            if _NLP is None and not _UNAVAILABLE:
+                try:
+                    import spacy
+
+                    from assistant._vendor.medspacy.context import ConTextRule
+                    from assistant._vendor.medspacy.target_matcher import TargetRule
+                except ImportError:
+                    _UNAVAILABLE = True
+                    return None
+                nlp = spacy.blank("en")
+                nlp.add_pipe("sentencizer")
+                matcher: Any = nlp.add_pipe("medspacy_target_matcher")
+                matcher.add([TargetRule(p, c) for c, ps in _TARGETS.items() for p in ps])
+                context: Any = nlp.add_pipe("medspacy_context")
+                context.add([ConTextRule(lit, cat, direction=d) for lit, cat, d in _EXTRA_RULES])
+                _NLP = nlp
+    return _NLP
+
+
+def _context_negations(sentence: str) -> list[tuple[Concept, str, int]]:
+    """(concept, phrase with its qualifier, start) for each concept medspaCy's ConText
+    reads as negated in ``sentence``."""
+    nlp = _pipeline()
+    if nlp is None:
+        return []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        doc = nlp(sentence)
+    out: list[tuple[Concept, str, int]] = []
+    for ent in doc.ents:
+        if not ent._.is_negated:
+            continue
+        before = re.search(
+            r"((?:active|passive|current|ongoing)\s+)+$", sentence[: ent.start_char], re.I
+        )
+        start = before.start() if before else ent.start_char
+        out.append((ent.label_, sentence[start : ent.end_char], start))
+    return out
+
+
 @lru_cache(maxsize=8192)
 def negated_risk(text: str) -> tuple[RiskStatement, ...]:
     """Every risk concept ``text`` writes as absent, after normalisation."""
     out: list[RiskStatement] = []
     for sentence in _SENTENCE.split(normalise(text)):
         work = _blank(sentence, _PSEUDO)
+        found: set[tuple[str, int]] = set()
+        named = False
         for concept, pattern in _CONCEPTS.items():
             for m in pattern.finditer(work):
+                named = True
                 start = 0
                 for t in _TERMINATOR.finditer(work, 0, m.start()):
                     if t.group(0) != ":":
@@ -161,4 +247,17 @@ def negated_risk(text: str) -> tuple[RiskStatement, ...]:
                     wished = bool(_HYPOTHETICAL.search(work[: m.start()]))
                     phrase = sentence[m.start() : m.end()]
                     out.append(RiskStatement(concept, phrase, sentence, wished))
+                    found.add((concept, m.start()))
+        if named:  # the second reader, only where a concept is named at all
+            for concept, phrase, at in _context_negations(work):
+                if concept in _REACH:  # medspaCy's scope runs on past "and hold a safety plan"
+                    continue
+                if (concept, at) in found or any(
+                    c == concept and abs(a - at) <= len(phrase) for c, a in found
+                ):
+                    continue
+                wished = bool(_HYPOTHETICAL.search(work[:at]))
+                out.append(
+                    RiskStatement(concept, sentence[at : at + len(phrase)], sentence, wished)
+                )
     return tuple(out)
