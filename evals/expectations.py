@@ -22,7 +22,8 @@ One YAML file per case, ``cases/expected/<case>.yaml``, next to the intake it de
 strengths, which repeat the intake) or a regular expression over field paths. Patterns ignore case. A
 forbidden item with ``max_distinct: N`` allows up to N different matching phrases (one
 trauma-focused therapy, not two). Named checks look at the plan's structure instead of
-its words; see :data:`CHECKS`.
+its words; see :data:`CHECKS`. ``contradictions`` lists edits that make the plan
+contradict the case; the validator must refuse each (:mod:`evals.contradictions`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent / "cases" / "expected"
+EDIT_OPS = ("set", "extend", "append")
 
 SCOPES: dict[str, str] = {
     "plan": r"^(?!problems|strengths)",
@@ -94,6 +96,7 @@ class Expectation:
     expected_facts: list[dict[str, Any]] = field(default_factory=list)
     required: list[ContentRule | Check] = field(default_factory=list)
     forbidden: list[ContentRule] = field(default_factory=list)
+    contradictions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _regex(where: str, text: Any) -> re.Pattern[str]:
@@ -164,6 +167,17 @@ def parse(case: str, data: Any, source: str = "") -> Expectation:
         _content(f"{where}.forbidden[{i}]", item, True)
         for i, item in enumerate(data.get("forbidden") or [])
     ]
+    contradictions = []
+    for i, item in enumerate(data.get("contradictions") or []):
+        at = f"{where}.contradictions[{i}]"
+        if not isinstance(item, dict) or not item.get("name") or not item.get("edits"):
+            raise ExpectationError(f"{at}: each contradiction needs a name and a list of edits")
+        for j, edit in enumerate(item["edits"]):
+            if not isinstance(edit, dict) or sum(op in edit for op in EDIT_OPS) != 1:
+                raise ExpectationError(
+                    f"{at}.edits[{j}]: each edit needs exactly one of {', '.join(EDIT_OPS)}"
+                )
+        contradictions.append({"name": str(item["name"]), "edits": list(item["edits"])})
     return Expectation(
         case=case,
         rule=str(data["rule"]),
@@ -172,6 +186,7 @@ def parse(case: str, data: Any, source: str = "") -> Expectation:
         expected_facts=[dict(f) for f in facts],
         required=required,
         forbidden=forbidden,
+        contradictions=contradictions,
     )
 
 

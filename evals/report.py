@@ -44,6 +44,12 @@ METRICS: list[tuple[str, str, str, str]] = [
     ("required_hit_share", "required content found", "pct", "higher"),
     ("forbidden_violations", "forbidden content present", "int", "lower"),
     ("cases_with_violations", "cases with forbidden content", "int", "lower"),
+    (
+        "contradictions_refused_share",
+        "plans edited to contradict the case, refused",
+        "pct",
+        "higher",
+    ),
     ("retrieval_hit@1", "retrieval hit@1", "pct", "higher"),
     ("retrieval_hit@3", "retrieval hit@3", "pct", "higher"),
     ("retrieval_mrr", "retrieval MRR", "num", "higher"),
@@ -171,13 +177,20 @@ def _faithful_lines(run: dict[str, Any]) -> list[str]:
                 notes.append(f"- {p['case']}: missing: {name}")
             for name in dict.fromkeys(v["name"] for v in c["violated"]):
                 notes.append(f"- {p['case']}: forbidden: {name}")
+            for name in f.get("contradictions", {}).get("missed", []):
+                notes.append(f"- {p['case']}: contradiction not refused: {name}")
         lines.append(
             f"| {p['case']} | {f.get('rule', '-')} | {facts} | {used} "
             f"| {ph['with_placeholder']}/{ph['objectives']} | {f['consistency']['findings']} "
             f"| {content} | {forbidden} |"
         )
     if notes:
-        lines += ["", "### Required content missing and forbidden content present", "", *notes]
+        lines += [
+            "",
+            "### Required content missing, forbidden content, contradictions passed",
+            "",
+            *notes,
+        ]
     return lines
 
 

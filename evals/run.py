@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals import case_scoring, expectations, model_scores, scoring
+from evals import case_scoring, contradictions, expectations, model_scores, scoring
 
 ROOT = Path(__file__).resolve().parent
 CASES = ROOT / "cases"
@@ -134,6 +134,7 @@ def case_faithfulness(row: dict[str, Any], exp: expectations.Expectation | None)
             "facts_in": exp.facts_in,
             "facts": case_scoring.score_facts(exp.expected_facts, facts),
             "content": case_scoring.score_content(plan, it, exp),
+            "contradictions": contradictions.score_contradictions(plan, it, exp.contradictions),
         }
     return out
 
@@ -229,6 +230,10 @@ def summarise_faithfulness(cases: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "forbidden_violations": int(total("content", "violations", labelled)),
         "cases_with_violations": sum(c["content"]["violations"] > 0 for c in labelled),
+        "contradictions_refused_share": _share(
+            total("contradictions", "refused", labelled),
+            total("contradictions", "contradictions", labelled),
+        ),
     }
 
 

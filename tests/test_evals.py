@@ -45,23 +45,24 @@ FLOORS = [
     ("coverage_safety_section", ">=", 1.0),
     ("coverage_not_assessed_surfaced", ">=", 1.0),
     ("smart_complete_share", ">=", 0.63),
-    ("smart_complete_count", ">=", 149),
-    ("smart_incomplete_share", "<=", 0.09),
+    ("smart_complete_count", ">=", 144),
+    ("smart_incomplete_share", "<=", 0.08),
     ("strengths_used_share", ">=", 1.0),
     ("client_words_used_share", ">=", 1.0),
-    ("template_similarity", "<=", 0.73),
+    ("template_similarity", "<=", 0.72),
     ("linter_accuracy", ">=", 0.95),
     # case faithfulness (evals/case_scoring.py)
     ("figures_used_share", ">=", 1.0),
     ("measures_used_share", ">=", 1.0),
     ("baselines_used_share", ">=", 1.0),
-    ("objective_placeholder_share", "<=", 0.29),
+    ("objective_placeholder_share", "<=", 0.3),
     ("consistency_errors_per_plan", "<=", 0.0),
     ("fact_recall", ">=", 0.99),
     ("fact_precision", ">=", 0.99),
     ("required_hit_share", ">=", 1.0),
     ("forbidden_violations", "<=", 0),
     ("cases_with_violations", "<=", 0),
+    ("contradictions_refused_share", ">=", 0.78),
 ]
 
 # Cases whose offline draft still has a validator error. Issue 11 is done when this is

@@ -270,3 +270,42 @@ def test_every_labelled_quote_and_figure_is_in_the_intake() -> None:
                 assert (f["measure"], f["value"]) in baselines, f"{case}: {f['measure']}"
             if f["kind"] == "client_goal":
                 assert f["text"] in it.client_goals, f"{case}: {f['text']}"
+
+
+def test_contradicting_edits_are_applied_and_a_refused_one_is_counted() -> None:
+    from evals import contradictions
+
+    it, res, exp = _case("mdd_partial_hospitalization")
+    edited = contradictions.apply(
+        res.plan,
+        [
+            {"set": "timeline.session_frequency", "value": "weekly"},
+            {"extend": "goals[0].statement", "text": " Edited."},
+            {"append": "timeline.review_dates", "value": "2027-01-04"},
+            {"append": "interventions", "copy": "interventions[0]", "with": {"id": "x"}},
+        ],
+    )
+    assert edited.timeline.session_frequency == "weekly"
+    assert edited.goals[0].statement.endswith(" Edited.")
+    assert edited.timeline.review_dates[-1] == dt.date(2027, 1, 4)
+    assert len(edited.interventions) == len(res.plan.interventions) + 1
+    assert res.plan.timeline.session_frequency != "weekly"  # the draft itself is unchanged
+    got = contradictions.score_contradictions(res.plan, it, exp.contradictions)
+    assert got["contradictions"] == 1 and got["refused"] == 1 and not got["missed"]
+    unchanged = [{"name": "no change", "edits": [{"extend": "goals[0].statement", "text": ""}]}]
+    assert contradictions.score_contradictions(res.plan, it, unchanged)["missed"] == ["no change"]
+
+
+def test_an_edit_to_a_part_the_plan_lacks_names_the_path() -> None:
+    from evals import contradictions
+
+    _, res = _draft("mdd_retired_teacher")
+    with pytest.raises(contradictions.EditError, match=r"goals\[40\]\.statement"):
+        contradictions.apply(res.plan, [{"extend": "goals[40].statement", "text": "x"}])
+    with pytest.raises(expectations.ExpectationError, match=r"contradictions\[0\]\.edits\[0\]"):
+        expectations.parse(
+            "x",
+            {"rule": "r", "aim": "a", "facts_in": "text",
+             "contradictions": [{"name": "n", "edits": [{"move": "goals"}]}]},
+            "x.yaml",
+        )  # fmt: skip
