@@ -211,14 +211,17 @@ def test_no_identifier_is_in_any_request_body(name: str) -> None:
         assert s.lower() not in sent, f"{s!r} was sent to the model"
 
 
-def test_time_budget_skips_the_remaining_tasks_and_says_so() -> None:
+def test_time_budget_skips_the_tasks_that_would_not_finish_and_says_so() -> None:
     gad = intake_mod.load(INTAKES / "gad_nurse.json")
     with fake_task_llm({"goals": ["slow"]}) as fake:
-        fake.slow_seconds = 1.5
+        fake.slow_seconds = 3.0  # a slow server: the other tasks would take longer than is left
         plan = draft(gad, _drafter(fake, llm_time_budget_s=6)).plan
     outcomes = {c.task: c.outcome for c in plan.draft.model_calls}
-    assert outcomes["goals"] == "used" and outcomes["facts"] == "skipped"
-    assert any("6 s time budget was used" in w for w in plan.draft.warnings)
+    assert outcomes == {
+        "goals": "used", "problems": "skipped", "interventions": "skipped", "facts": "skipped"
+    }  # fmt: skip
+    assert fake.tasks() == ["goals"]
+    assert any("would not finish within the 6 s time budget" in w for w in plan.draft.warnings)
     assert plan.draft.model_failure is None
 
 
@@ -340,3 +343,20 @@ def test_progress_keeps_saying_the_server_is_reading_a_slow_request(
     assert len(waiting) >= 3
     assert "s so far)" in waiting[-1].line()
     assert any(e.task == "goals" and e.done for e in seen)
+
+
+def test_a_task_stopped_by_the_time_budget_keeps_what_earlier_tasks_wrote() -> None:
+    gad = intake_mod.load(INTAKES / "gad_nurse.json")
+    offline = draft(gad, "offline").plan
+    with fake_task_llm({"problems": ["slow"]}) as fake:
+        fake.slow_seconds = 6.0
+        plan = draft(gad, _drafter(fake, llm_time_budget_s=5.5, llm_timeout_s=60)).plan
+    outcomes = {c.task: c.outcome for c in plan.draft.model_calls}
+    assert outcomes == {
+        "goals": "used", "problems": "skipped", "interventions": "skipped", "facts": "skipped"
+    }  # fmt: skip
+    assert fake.tasks() == ["goals", "problems"]  # nothing sent that could not finish
+    assert plan.draft.model_failure is None and not plan.draft.fell_back
+    assert any(g.provenance.source == "model" for g in plan.goals)
+    assert [p.statement for p in plan.problems] == [p.statement for p in offline.problems]
+    assert any("stopped at the 5.5 s time budget" in w for w in plan.draft.warnings)

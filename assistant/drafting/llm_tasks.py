@@ -165,11 +165,12 @@ class TaskDrafter:
             if task is None:
                 continue
             left = None if budget is None else budget - (time.monotonic() - started)
-            if left is not None and left < 5:
+            if left is not None and not _fits(task, calls, left, self.settings):
                 calls.append(ModelCall(task=name, outcome="skipped"))
                 warnings.append(
-                    f"the model's {name} task was skipped: the {budget:g} s time budget was used "
-                    "(TPA_LLM_TIME_BUDGET_S); that part is the offline draft"
+                    f"the model's {name} task was skipped: it would not finish within the "
+                    f"{budget:g} s time budget (TPA_LLM_TIME_BUDGET_S); that part is the "
+                    "offline draft"
                 )
                 continue
             try:
@@ -177,8 +178,19 @@ class TaskDrafter:
             except ModelFailure as exc:
                 if self.strict:
                     raise
+                call = getattr(exc, "call", ModelCall(task=name, outcome="failed"))
+                calls.append(call)
+                stopped_by_budget = left is not None and left < self.settings.llm_call_timeout_s
+                if exc.kind == "timeout" and stopped_by_budget and _any_used(calls):
+                    # stopped by the draft's time budget, not by the server: what the earlier
+                    # tasks wrote stands; this task and the rest keep the offline wording
+                    call.outcome = "skipped"
+                    warnings.append(
+                        f"the model's {name} task was stopped at the {budget:g} s time budget "
+                        "(TPA_LLM_TIME_BUDGET_S); that part is the offline draft"
+                    )
+                    continue
                 failure = exc
-                calls.append(getattr(exc, "call", ModelCall(task=name, outcome="failed")))
                 break
             calls.append(call)
             if reply is None:
@@ -334,6 +346,24 @@ class TaskDrafter:
         out.case_facts = plan.case_facts
         _note(calls, "interventions", "every model edit", None)
         return out
+
+
+def _any_used(calls: list[ModelCall]) -> bool:
+    return any(c.outcome == "used" for c in calls)
+
+
+def _fits(task: Task, calls: list[ModelCall], left: float, settings: Settings) -> bool:
+    """Whether ``task`` can finish in ``left`` seconds, at the speed the server has shown in
+    this draft (tokens read and written per second); with no speed seen yet, 5 s will do."""
+    from assistant.drafting.tasks_build import fit
+
+    done = [c for c in calls if c.outcome == "used" and c.seconds > 0]
+    if not done:
+        return left >= 5
+    rate = sum(c.input_tokens + c.output_tokens for c in done) / sum(c.seconds for c in done)
+    system, user = fit(task, settings.llm_call_token_budget)
+    need = (estimate_tokens(system) + estimate_tokens(user) + task.max_tokens / 2) / rate
+    return need <= left
 
 
 def _note(calls: list[ModelCall], task: str, what: str, finding: Any) -> None:
