@@ -71,7 +71,7 @@ CHART = [
     "strengths_used_share", "client_words_used_share", "template_similarity",
     "between_plan_similarity", "retrieval_hit@1", "retrieval_mrr", "linter_accuracy",
     "figures_used_share", "objective_placeholder_share", "fact_recall", "fact_precision",
-    "required_hit_share",
+    "required_hit_share", "contradictions_refused_share",
 ]  # fmt: skip
 
 
