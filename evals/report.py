@@ -158,8 +158,8 @@ def _faithful_lines(run: dict[str, Any]) -> list[str]:
     lines = ["", "## Case faithfulness", ""]
     lines += [
         "| case | rule | fact recall / precision | figures used | objectives with a "
-        "placeholder | CF findings | required found | forbidden present |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "placeholder | CF findings | required found | forbidden present | contradictions refused |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     notes: list[str] = []
     for p in rows:
@@ -168,11 +168,14 @@ def _faithful_lines(run: dict[str, Any]) -> list[str]:
         used = (
             f"{fig['measures_used'] + fig['baselines_used']}/{fig['measures'] + fig['baselines']}"
         )
-        facts = content = forbidden = "-"
+        facts = content = forbidden = refused = "-"
         if "facts" in f:
             facts = f"{f['facts']['recall']:.2f} / {f['facts']['precision']:.2f}"
             c = f["content"]
             content, forbidden = f"{c['required_hit']}/{c['required']}", str(c["violations"])
+            k = f.get("contradictions") or {}
+            if k.get("contradictions"):
+                refused = f"{k['refused']}/{k['contradictions']}"
             for name in c["missed"]:
                 notes.append(f"- {p['case']}: missing: {name}")
             for name in dict.fromkeys(v["name"] for v in c["violated"]):
@@ -182,7 +185,7 @@ def _faithful_lines(run: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {p['case']} | {f.get('rule', '-')} | {facts} | {used} "
             f"| {ph['with_placeholder']}/{ph['objectives']} | {f['consistency']['findings']} "
-            f"| {content} | {forbidden} |"
+            f"| {content} | {forbidden} | {refused} |"
         )
     if notes:
         lines += [
