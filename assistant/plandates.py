@@ -17,9 +17,9 @@ STAFF = ("clinician", "supervisor")
 
 
 def signed_on(plan: TreatmentPlan) -> dt.date | None:
-    """The day the plan took its last staff signature, when it is signed."""
+    """The day the plan took its latest staff signature (None before the first)."""
     days = [s.signed_on for s in plan.signatures if s.role in STAFF]
-    return max(days) if days and plan.status == "signed" else None
+    return max(days) if days else None
 
 
 def start(plan: TreatmentPlan) -> dt.date:
@@ -46,9 +46,10 @@ def timeframe_text(o: Objective, start: dt.date | None) -> str:
 
 
 def count_from_signing(plan: TreatmentPlan, when: dt.date) -> TreatmentPlan:
-    """``plan`` with its review dates and objective due dates moved so they count from
-    ``when`` rather than the plan date. A plan signed on its plan date is unchanged."""
-    shift = when - plan.header.created
+    """``plan`` (before a new staff signature goes on) with its review dates and objective
+    due dates moved so they count from ``when`` rather than from where they count now (the
+    plan date, or an earlier signature). Signed the same day: unchanged."""
+    shift = when - start(plan)
     if shift.days <= 0:
         return plan
     tl = plan.timeline

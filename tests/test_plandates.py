@@ -80,9 +80,9 @@ def test_the_store_moves_the_dates_when_the_last_signature_goes_on(
     store.approve(team.supervisor, saved.plan_id)
     later = plan.header.created + dt.timedelta(days=21)
     half = store.sign(team.ana, saved.plan_id, signed_on=later)
-    assert half.plan.timeline.review_dates == plan.timeline.review_dates  # not signed yet
-    done = store.sign(team.supervisor, saved.plan_id, signed_on=later)
+    shifted = [d + dt.timedelta(days=21) for d in plan.timeline.review_dates]
+    assert half.plan.timeline.review_dates == shifted
+    done = store.sign(team.supervisor, saved.plan_id, signed_on=later + dt.timedelta(days=7))
     assert done.status == "signed"
-    assert done.plan.timeline.review_dates == [
-        d + dt.timedelta(days=21) for d in plan.timeline.review_dates
-    ]
+    assert done.plan.timeline.review_dates == [d + dt.timedelta(days=7) for d in shifted]
+    assert plandates.signed_on(done.plan) == later + dt.timedelta(days=7)

@@ -168,11 +168,11 @@ class WorkflowSteps(StoreBase):
             sig = Signature(
                 role=role, name=me.full_name or me.username, credentials=creds, signed_on=when
             )
+            # review and due dates count from the signing day, not the intake
+            plan = plandates.count_from_signing(plan, when)
             plan = plan.model_copy(update={"signatures": [*plan.signatures, sig]})
             needed = {"clinician", "supervisor"} if supervised else {"clinician"}
             complete = needed <= {x.role for x in plan.signatures}
-            if complete:  # review and due dates count from the signing day, not the intake
-                plan = plandates.count_from_signing(plan, when)
             result = self._gate(
                 plan.model_copy(update={"status": status}), intake, for_signing=complete
             )

@@ -10,7 +10,15 @@ from assistant.ui import common
 
 
 def _pages(role: str | None) -> dict[str, st.Page]:
-    from assistant.ui import draft_page, export_page, intake_page, review_page, signin_page
+    from assistant.ui import (
+        draft_page,
+        export_page,
+        history_page,
+        inbox_page,
+        intake_page,
+        review_page,
+        signin_page,
+    )
 
     signin = st.Page(
         signin_page.page,
@@ -22,6 +30,7 @@ def _pages(role: str | None) -> dict[str, st.Page]:
     if role is None:
         return {"signin": signin}
     pages = {
+        "inbox": st.Page(inbox_page.page, title="Inbox", icon=":material/inbox:", url_path="inbox"),
         "intake": st.Page(
             intake_page.page,
             title="Intake",
@@ -40,8 +49,21 @@ def _pages(role: str | None) -> dict[str, st.Page]:
     pages["export"] = st.Page(
         export_page.page, title="Export", icon=":material/download:", url_path="export"
     )
+    pages["history"] = st.Page(
+        history_page.page, title="History", icon=":material/history:", url_path="history"
+    )
     pages["signin"] = signin
     return pages
+
+
+def _waiting(me: object) -> bool:
+    """Something is in the signed-in person's inbox (then sign-in opens it)."""
+    from assistant.ui import inbox_page
+
+    try:
+        return bool(len(inbox_page.gather(me)))
+    except Exception:  # the inbox is a convenience: sign-in goes on without it
+        return False
 
 
 def _sidebar() -> None:
@@ -68,7 +90,7 @@ def run() -> None:
         st.session_state["_pages"] = pages
         nav = st.navigation(list(pages.values()))
         if st.session_state.pop("_after_signin", False) and "intake" in pages:
-            st.switch_page(pages["intake"])
+            st.switch_page(pages["inbox"] if _waiting(me) else pages["intake"])
         _sidebar()
         nav.run()
     except Exception as exc:  # never a traceback on the page

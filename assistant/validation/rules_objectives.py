@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from assistant import plandates
 from assistant.plan import Objective
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
@@ -201,7 +202,7 @@ def beyond_plan(ctx: Context) -> Iterator[Hit]:
     Bad: an objective due in 30 weeks in a plan estimated at 18 weeks.
     Good: an objective due in 8 weeks in an 18-week plan.
     """
-    tl, created = ctx.plan.timeline, ctx.plan.header.created
+    tl, created = ctx.plan.timeline, plandates.start(ctx.plan)
     for path, _, o in ctx.objectives:
         tf = o.timeframe
         if tl.estimated_weeks and tf.weeks and tf.weeks > tl.estimated_weeks:
@@ -235,7 +236,8 @@ def beyond_plan(ctx: Context) -> Iterator[Hit]:
 @rule("TF03", "review.interval")
 def review_interval(ctx: Context) -> Iterator[Hit]:
     """Review dates are no further apart than the profile allows (90 days by default),
-    and the first falls within that many days of the plan's creation.
+    and the first falls within that many days of the plan's start (the day of its latest
+    staff signature, else its creation).
 
     Bad: created 2026-09-01, reviews on 2026-10-06 and 2027-03-01 (146 days apart).
     Good: created 2026-09-01, reviews on 2026-10-06, 2026-11-17 and 2027-02-09.
@@ -248,11 +250,11 @@ def review_interval(ctx: Context) -> Iterator[Hit]:
             f"The review interval is {h.review_interval_days} "
             f"days; this payer requires a review at least every {limit} days.",
         )
-    prev = h.created
+    prev = plandates.start(ctx.plan)  # dates count from the signing day once signed
     for i, d in enumerate(dates):
         gap = (d - prev).days
         if gap > limit:
-            what = "the plan's creation" if i == 0 else "the previous review"
+            what = "the plan's start" if i == 0 else "the previous review"
             yield (
                 f"timeline.review_dates[{i}]",
                 f"The review on {d.isoformat()} is {gap} days "
