@@ -27,7 +27,9 @@ def install() -> None:
 @app.command("serve")
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
-    threads: Annotated[int, typer.Option(help="CPU threads.")] = 2,
+    threads: Annotated[
+        int | None, typer.Option(help="CPU threads (default: one fewer than the cores).")
+    ] = None,
 ) -> None:
     """Serve the verified model on 127.0.0.1 (OpenAI-compatible). Stop with Ctrl+C."""
     from assistant import localmodel

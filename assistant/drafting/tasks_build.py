@@ -29,6 +29,8 @@ _PROBLEM_KINDS = {
     "measure", "baseline", "substance", "occupation", "legal", "caregiver", "medication",
     "client_goal",
 }  # fmt: skip
+# max_tokens allow for the JSON around each item as well as its words: a reply cut short is
+# not JSON, and on a laptop the repair round costs as much as the first answer
 # room kept for a repair round: the previous answer (at most 1,200 characters) and the note
 REPAIR_RESERVE = 420
 # free-text fields the facts task reads (risk notes stay out: the safety section is locked)
@@ -142,7 +144,7 @@ def build(
             reply,
             values,
             trim=trim,
-            max_tokens=110 * len(items) if name == "problems" else 50 * len(items),
+            max_tokens=(40 + 160 * len(items)) if name == "problems" else 30 + 70 * len(items),
             ids={i for i, _ in items},
             ids_of=lambda r: [e.id for e in getattr(r, key)],
         )
@@ -164,7 +166,7 @@ def build(
                 "items": pseud.redact("\n".join(f"{oid}: {texts[oid]}" for oid in opts)),
             },
             trim="preferences",
-            max_tokens=60 * len(opts),
+            max_tokens=30 + 50 * len(opts),
             ids=set(opts),
             ids_of=lambda r: [c.objective_id for c in r.choices],
         )
