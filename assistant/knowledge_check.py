@@ -6,7 +6,8 @@ so an author fixes them all at once. Beyond the record formats it checks what on
 drafter knows:
 
 - the ``{slots}`` of each objective template against the ones the composer fills (read
-  from the ``slots`` mapping in :mod:`assistant.drafting.compose`, so the two cannot drift);
+  from the mapping it passes to ``str.format`` in :mod:`assistant.drafting`, so the two
+  cannot drift);
 - the ``{slots}`` of each drafting-rules wording against the ones its caller fills;
 - each intervention tag against the tag vocabulary (the tags a client's preference can
   select or refuse, read from :mod:`assistant.drafting.select`, plus descriptive tags);
@@ -86,31 +87,53 @@ class Problem:
 
 @lru_cache(maxsize=1)
 def template_slots() -> frozenset[str]:
-    """The slot names the composer fills in an objective template: the keys of the
-    ``slots`` mapping in ``assistant/drafting/compose.py``, plus any ``slots[...] =``."""
-    source = Path(__file__).with_name("drafting") / "compose.py"
+    """The slot names the composer fills in an objective template, read from the drafting
+    code: in any function of ``assistant/drafting`` that calls ``text.format(**mapping)``,
+    the keys of the dict assigned to that mapping and of any ``mapping["key"] = ...``."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if isinstance(t, ast.Name) and t.id == "slots" and isinstance(node.value, ast.Dict):
-                    names.update(
-                        k.value
-                        for k in node.value.keys
-                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                    )
-                if (
-                    isinstance(t, ast.Subscript)
-                    and isinstance(t.value, ast.Name)
-                    and t.value.id == "slots"
-                    and isinstance(t.slice, ast.Constant)
-                    and isinstance(t.slice.value, str)
-                ):
-                    names.add(t.slice.value)
+    folder = Path(__file__).with_name("drafting")
+    for source in sorted(folder.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef):
+                names |= _format_mapping_keys(fn)
     if not names:
-        raise RuntimeError(f"no 'slots' mapping found in {source}; the knowledge check needs it")
+        raise RuntimeError(
+            f"no '.format(**slots)' call found under {folder}; the template check needs one"
+        )
     return frozenset(names)
+
+
+def _format_mapping_keys(fn: ast.FunctionDef) -> set[str]:
+    mappings = {
+        kw.value.id
+        for call in ast.walk(fn)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "format"
+        for kw in call.keywords
+        if kw.arg is None and isinstance(kw.value, ast.Name)
+    }
+    keys: set[str] = set()
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Assign):
+            continue
+        for t in node.targets:
+            if isinstance(t, ast.Name) and t.id in mappings and isinstance(node.value, ast.Dict):
+                keys |= {
+                    k.value
+                    for k in node.value.keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                }
+            if (
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id in mappings
+                and isinstance(t.slice, ast.Constant)
+                and isinstance(t.slice.value, str)
+            ):
+                keys.add(t.slice.value)
+    return keys
 
 
 def tag_vocabulary() -> frozenset[str]:

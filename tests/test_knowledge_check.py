@@ -134,12 +134,11 @@ def test_the_readme_worked_example_passes_the_check_and_drafts_its_slots(kb_copy
     assert [str(p) for p in check(kb_copy)] == [message.strip()]
 
 
-def test_every_slot_the_check_allows_in_the_rules_is_filled_by_the_drafter(
-    kb_copy: Path,
-) -> None:
-    """Each rules wording is rewritten to use every slot the check allows for it, then the
-    shared intakes and eval cases are drafted: a slot the drafter does not fill would fail
-    with a KeyError here, not in a clinician's draft."""
+def test_every_slot_the_check_allows_is_filled_by_the_drafter(kb_copy: Path) -> None:
+    """Each rules wording is rewritten to use every slot the check allows for it, and each
+    objective template gets every template slot added, then the shared intakes and eval
+    cases are drafted: a slot the drafter does not fill would fail with a KeyError here,
+    not in a clinician's draft."""
     import fnmatch
     import re
 
@@ -152,28 +151,38 @@ def test_every_slot_the_check_allows_in_the_rules_is_filled_by_the_drafter(
 
     rules_file = kb_copy / "rules" / "drafting.yaml"
     data = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
-    marked: dict[str, str] = {}
+    marked: dict[str, tuple[str, str]] = {}
     for path, _ in _leaves(data):
         pattern = next((p for p in RULE_SLOTS if fnmatch.fnmatchcase(path, p)), None)
         if pattern is None:
             continue
         marker = f"zq{len(marked)}qz"
-        marked[marker] = path
+        marked[marker] = ("rules", path)
         holder = data
         *parents, last = path.split(".")
         for key in parents:
             holder = holder[key]
         holder[last] = f"{marker} " + " ".join(f"{{{s}}}" for s in sorted(RULE_SLOTS[pattern]))
     rules_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    every_slot = " ".join(f"{{{s}}}" for s in sorted(template_slots()))
+    for pres in sorted((kb_copy / "presentations").glob("*.yaml")):
+        record = yaml.safe_load(pres.read_text(encoding="utf-8"))
+        for o in record["objectives"]:
+            marker = f"zq{len(marked)}qz"
+            marked[marker] = ("template", o["id"])
+            o["text"] = o["text"].rstrip().rstrip(".") + f" ({marker} {every_slot})."
+        pres.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
     kb = knowledge.load(kb_copy)
     cases = Path(__file__).resolve().parents[1] / "evals" / "cases"
-    reached: set[str] = set()
+    reached: set[tuple[str, str]] = set()
     for intake_path in [*sorted(INTAKES.glob("*.json")), *sorted(cases.glob("*.json"))]:
         out = draft(intake_mod.load(intake_path), knowledge=kb).plan.dumps()
         reached |= {marked[m] for m in re.findall(r"zq\d+qz", out)}
-    assert len(reached) >= 20, sorted(reached)
+    rules = {path for kind, path in reached if kind == "rules"}
+    assert len(rules) >= 20, sorted(rules)
+    assert len(reached) - len(rules) >= 40, "objective templates reached"
     assert {
         "mandate.requirements",
         "withdrawal.safety_action",
         "trauma_alternatives.text",
-    } <= reached
+    } <= rules
