@@ -1,6 +1,6 @@
 """Commands for the plan store and exports (account commands are in ``cli/users.py``).
 
-``plan save|list|show|history|audit|submit|approve|return|sign|comments|review|verify|
+``plan save|list|show|history|audit|submit|approve|return|sign|comments|review|due|verify|
 export``, and ``export PLAN.json --format ...``. Plan commands act as ``--user`` after a
 password check (typed hidden, or ``--password-stdin``). Files written are 0600.
 """
@@ -34,6 +34,17 @@ RequiredOutOpt = typer.Option(..., "-o", "--output", help="Output file.")
 CommentOpt = typer.Option(
     ..., "--comment", "-c", help="ITEM:REASON:text, e.g. obj-1-1:missing_baseline:add the score"
 )
+
+# plan reviews (cli/reviews.py)
+MeasuresOpt = typer.Option(
+    None, "--measures", help="Review a signed plan against these measures (a new version)."
+)
+DispositionOpt = typer.Option(
+    [], "--disposition", help='OBJ=STATUS:"rationale" (STATUS empty keeps the suggestion).'
+)
+JustifyOpt = typer.Option([], "--justify", help="OBJ=why a disposition stands against the numbers.")
+AsOfOpt = typer.Option(None, "--as-of", help="The review date, YYYY-MM-DD (default today).")
+AllDueOpt = typer.Option(False, "--all", help="Also list plans whose review is later.")
 
 
 def _login(user: str, password_stdin: bool):  # type: ignore[no-untyped-def]
@@ -198,11 +209,26 @@ def plan_comments(plan_id: int, user: str = UserOpt, password_stdin: bool = Stdi
 
 
 @plan_app.command("review")
-def plan_review(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinOpt) -> None:
-    """The supervisor's view: each item's suggestion, current text, diff, provenance, findings."""
+def plan_review(
+    plan_id: int,
+    user: str = UserOpt,
+    measures: Path = MeasuresOpt,
+    disposition: list[str] = DispositionOpt,
+    justify: list[str] = JustifyOpt,
+    as_of: str = AsOfOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Without --measures, the supervisor's view: each item's suggestion, current text, diff,
+    provenance, findings. With --measures, a plan review: a new version of the signed plan
+    with a disposition and rationale per objective (see `cli/reviews.py`)."""
     from assistant.store import review
 
     store, me = _login(user, password_stdin)
+    if measures is not None:
+        from assistant.cli.reviews import review_start
+
+        review_start(store, me, plan_id, measures, disposition, justify, as_of)
+        return
     got = store.get(me, plan_id)
     for v in review.view(got.plan, store.findings(got.plan, plan_id=plan_id)):
         typer.echo(f"== {v.item_id} ({v.kind}, {v.authorship}; {v.provenance})")
@@ -215,6 +241,20 @@ def plan_review(plan_id: int, user: str = UserOpt, password_stdin: bool = StdinO
     typer.echo(
         f"accepted {c.accepted}, edited {c.edited}, rejected {c.rejected}, written {c.written}, not reviewed {c.pending}"
     )
+
+
+@plan_app.command("due")
+def plan_due(
+    user: str = UserOpt,
+    as_of: str = AsOfOpt,
+    include_all: bool = AllDueOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """Signed plans due or overdue for review: yours, and your supervisees'."""
+    from assistant.cli.reviews import due
+
+    store, me = _login(user, password_stdin)
+    due(store, me, as_of, include_all)
 
 
 @plan_app.command("verify")

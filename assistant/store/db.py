@@ -23,7 +23,7 @@ from assistant.store.files import private_dir, private_file
 log = get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

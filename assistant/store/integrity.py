@@ -31,7 +31,7 @@ GENESIS = "0" * 64
 SIGNED_MARK = "sha256 "
 _SIGNED = re.compile(r"sha256 ([0-9a-f]{64})")
 # actions that write a plan version; each version has exactly one of them in the audit log
-WRITES = ("create", "save", "submit", "return", "approve", "sign")
+WRITES = ("create", "save", "submit", "return", "approve", "sign", "review")
 
 
 class TamperedError(StoreError):

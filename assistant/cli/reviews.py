@@ -1,0 +1,121 @@
+"""``plan review ID --measures``, ``plan due`` and ``plan population``: plan reviews from the
+command line (the store side is ``store/reviews.py``, ``store/review_due.py`` and
+``store/population.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, get_args
+
+import typer
+
+from assistant.errors import StoreError
+
+
+def as_of_date(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise StoreError(f"--as-of: must be a date written YYYY-MM-DD; got {text!r}") from None
+
+
+def parse_dispositions(given: list[str], justify: list[str]) -> dict[str, dict[str, str]]:
+    """``OBJ=STATUS:rationale`` (STATUS empty keeps the suggestion) and ``OBJ=justification``."""
+    from assistant.progress.review import Disposition
+
+    allowed = get_args(Disposition)
+    out: dict[str, dict[str, str]] = {}
+    for item in given:
+        obj, sep, rest = item.partition("=")
+        status, sep2, rationale = rest.partition(":")
+        if not sep or not sep2 or not obj.strip():
+            raise StoreError(
+                f'--disposition: write OBJECTIVE=STATUS:rationale, e.g. G1.O3=met:"GAD-7 7"; '
+                f"got '{item}'"
+            )
+        key = status.strip().lower().replace(" ", "_").replace("-", "_")
+        if key and key not in allowed:
+            raise StoreError(
+                f"--disposition {obj.strip()}: '{status.strip()}' is not a disposition; use one "
+                f"of {', '.join(a.replace('_', ' ') for a in allowed)}"
+            )
+        out[obj.strip()] = {"disposition": key, "rationale": rationale.strip()}
+    for item in justify:
+        obj, sep, text = item.partition("=")
+        if not sep or not obj.strip() or not text.strip():
+            raise StoreError(f"--justify: write OBJECTIVE=why the disposition stands; got '{item}'")
+        out.setdefault(obj.strip(), {"disposition": "", "rationale": ""})["justification"] = (
+            text.strip()
+        )
+    return out
+
+
+def review_start(
+    store: Any,
+    me: Any,
+    plan_id: int,
+    measures_path: Path,
+    given: list[str],
+    justify: list[str],
+    as_of: str | None,
+) -> None:
+    from assistant.progress import measures as measures_mod
+    from assistant.progress.review import ObjectiveDisposition
+    from assistant.store import reviews
+
+    when = as_of_date(as_of)
+    try:
+        measures = measures_mod.load(measures_path, today=max(when, dt.date.today()))
+    except measures_mod.MeasuresError as exc:
+        raise StoreError(f"{measures_path.name} refused: {'; '.join(exc.problems)}") from None
+    partial = parse_dispositions(given, justify)
+    _, prefilled = reviews.prepare(store, me, plan_id, measures, as_of=when)
+    suggested = {d.objective_id: d for d in prefilled}
+    choices: dict[str, ObjectiveDisposition] = {}
+    for k, d in partial.items():
+        base = suggested.get(k)
+        choices[k] = ObjectiveDisposition(
+            objective_id=k,
+            disposition=d["disposition"] or (base.disposition if base else "deferred"),
+            rationale=d["rationale"] or (base.rationale if base else ""),
+            justification=d.get("justification", ""),
+        )
+    try:
+        started = reviews.start_review(store, me, plan_id, measures, choices, as_of=when)
+    except reviews.ReviewBlocked as exc:
+        typer.echo(f"plan {plan_id}: the review was not stored", err=True)
+        for f in exc.findings:
+            typer.echo(f"  {f.code} {f.message}", err=True)
+        for sug in prefilled:
+            typer.echo(
+                f"  suggested {sug.objective_id}: {sug.disposition} ({sug.evidence})", err=True
+            )
+        raise typer.Exit(2) from None
+    for chosen in started.dispositions:
+        typer.echo(
+            f"{chosen.objective_id}: {chosen.disposition.replace('_', ' ')}: {chosen.rationale}"
+        )
+    for f in started.findings:
+        typer.echo(f"  {f.severity} {f.code} {f.message}")
+    s = started.stored
+    typer.echo(
+        f"plan {plan_id} version {s.version}: review of version {started.reviews_version} "
+        f"({s.status}); submit and sign it like any plan"
+    )
+
+
+def due(store: Any, me: Any, as_of: str | None, include_all: bool) -> None:
+    from assistant.store.review_due import due_reviews
+
+    rows = due_reviews(store, me, as_of=as_of_date(as_of), include_all=include_all)
+    if not rows:
+        typer.echo("no plan reviews due")
+    for r in rows:
+        when = f"{-r.days_left} days overdue" if r.days_left < 0 else f"in {r.days_left} days"
+        typer.echo(
+            f"{r.plan_id:>4}  {r.state:<10} {r.due.isoformat()}  {when:<16} every "
+            f"{r.interval_days} days  {r.owner:<12} {r.client_name}"
+        )
