@@ -125,6 +125,16 @@ class Sessions:
             self._last[session.token] = (live[0], now)
         return live[0]
 
+    def resume(self, token: str, account: Callable[[int], Account]) -> AuthSession | None:
+        """The live session behind ``token`` (its idle clock reset), for a browser that
+        reloaded the page; None when the token is unknown or has expired."""
+        with self._lock:
+            live = self._last.get(token)
+        if live is None:
+            return None
+        session = AuthSession(account(live[0]), token)
+        return session if self.alive(session) else None
+
     def alive(self, session: object) -> bool:
         try:
             self.touch(session)

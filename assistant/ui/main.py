@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant import logs
 from assistant.config import get_settings
-from assistant.ui import common
+from assistant.ui import common, workcopy
 
 
 def _pages(role: str | None) -> dict[str, st.Page]:
@@ -74,6 +74,8 @@ def _sidebar() -> None:
             return
         st.markdown(f"**{me.display}**  \n{me.role}")
         if st.button("Sign out", key="sidebar_signout", icon=":material/logout:"):
+            common.store().accounts.logout(me)  # the address's token no longer signs in
+            workcopy.forget()
             st.session_state.clear()
             st.rerun()
         st.caption("Drafts are suggestions for a licensed clinician to review and sign.")
@@ -86,12 +88,22 @@ def run() -> None:
     logs.configure(get_settings().log_level)
     try:
         me = common.user()
+        if me is None and (me := workcopy.resume()) is not None:  # a reload: same session
+            st.session_state["user"] = me
+            if workcopy.restore(me):
+                common.flash("info", "Your work was put back as you left it.")
+        if me is not None:
+            workcopy.remember(me)
         pages = _pages(None if me is None else me.role)
         st.session_state["_pages"] = pages
         nav = st.navigation(list(pages.values()))
         if st.session_state.pop("_after_signin", False) and "intake" in pages:
+            if workcopy.restore(me):
+                common.flash("info", "Your unsaved work from last time was put back.")
             st.switch_page(pages["inbox"] if _waiting(me) else pages["intake"])
         _sidebar()
         nav.run()
+        if me is not None and st.session_state.get("user") is not None:
+            workcopy.autosave(me)
     except Exception as exc:  # never a traceback on the page
         common.report_unexpected(exc, "app")
