@@ -11,15 +11,19 @@ sign, whoever wrote it. Each labelled case may list such edits under ``contradic
           - {append: timeline.review_dates, value: 2027-06-01}
           - {append: interventions, copy: 'interventions[0]', with: {technique: Prolonged Exposure}}
           - {set: timeline.session_frequency, value: weekly}
+          - {remove: interventions, matching: 'prescriber'}   # every item whose text matches
+          - {remove: 'goals[*].objectives', matching: 'shower'}  # [*]: in every goal
 
 The edits are applied to the plan's JSON and the result is checked with
-:func:`assistant.validation.validate` against the intake. A contradiction counts as
-refused when the check reports an error the unedited plan did not have.
+:func:`assistant.validation.validate` against the intake with the signing severities
+(the gate a plan meets at submit and sign). A contradiction counts as refused when the
+check reports an error the unedited plan did not have.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -28,7 +32,7 @@ from assistant.plan import TreatmentPlan
 from assistant.validation import validate
 
 _STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-OPS = ("set", "extend", "append")
+OPS = ("set", "extend", "append", "remove")
 
 
 class EditError(ValueError):
@@ -64,6 +68,17 @@ def _get(data: Any, path: str) -> Any:
         raise EditError(f"{path}: the plan has no {last!r} there") from None
 
 
+def _expand(data: Any, path: str) -> list[str]:
+    """``goals[*].objectives`` as ``goals[0].objectives``, ``goals[1].objectives``..."""
+    if "[*]" not in path:
+        return [path]
+    head, _, tail = path.partition("[*]")
+    items = _get(data, head)
+    if not isinstance(items, list):
+        raise EditError(f"{head}: not a list, so [*] cannot be used")
+    return [p for i in range(len(items)) for p in _expand(data, f"{head}[{i}]{tail}")]
+
+
 def apply(plan: TreatmentPlan, edits: list[dict[str, Any]]) -> TreatmentPlan:
     """The plan with ``edits`` applied (the original is not changed)."""
     data = plan.model_dump(mode="json", by_alias=True)
@@ -79,6 +94,13 @@ def apply(plan: TreatmentPlan, edits: list[dict[str, Any]]) -> TreatmentPlan:
         elif op == "extend":
             node, last = _parent(data, path)
             node[last] = f"{_get(data, path) or ''}{edit.get('text', '')}"
+        elif op == "remove":
+            hit = re.compile(str(edit.get("matching", "")), re.IGNORECASE)
+            for where in _expand(data, path):
+                target = _get(data, where)
+                if not isinstance(target, list):
+                    raise EditError(f"{where}: not a list, so nothing can be removed")
+                target[:] = [x for x in target if not hit.search(json.dumps(x))]
         else:
             target = _get(data, path)
             if not isinstance(target, list):
@@ -96,13 +118,14 @@ def score_contradictions(
     plan: TreatmentPlan, intake: Intake, contradictions: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """How many of a case's contradicting edits the validator refuses, and with which rules."""
-    before = {(f.rule, f.path) for f in validate(plan, intake).errors}
+    before = {(f.rule, f.path) for f in validate(plan, intake, for_signing=True).errors}
     refused = 0
     missed: list[str] = []
     rules: dict[str, list[str]] = {}
     for c in contradictions:
         edited = apply(plan, c["edits"])
-        errors = [f for f in validate(edited, intake).errors if (f.rule, f.path) not in before]
+        found = validate(edited, intake, for_signing=True).errors
+        errors = [f for f in found if (f.rule, f.path) not in before]
         rules[c["name"]] = sorted({f.rule for f in errors})
         if errors:
             refused += 1

@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent / "cases" / "expected"
-EDIT_OPS = ("set", "extend", "append")
+EDIT_OPS = ("set", "extend", "append", "remove")
 
 SCOPES: dict[str, str] = {
     "plan": r"^(?!problems|strengths)",

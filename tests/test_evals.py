@@ -45,11 +45,11 @@ FLOORS = [
     ("coverage_safety_section", ">=", 1.0),
     ("coverage_not_assessed_surfaced", ">=", 1.0),
     ("smart_complete_share", ">=", 0.63),
-    ("smart_complete_count", ">=", 144),
+    ("smart_complete_count", ">=", 143),
     ("smart_incomplete_share", "<=", 0.08),
     ("strengths_used_share", ">=", 1.0),
     ("client_words_used_share", ">=", 1.0),
-    ("template_similarity", "<=", 0.72),
+    ("template_similarity", "<=", 0.73),
     ("linter_accuracy", ">=", 0.95),
     # case faithfulness (evals/case_scoring.py)
     ("figures_used_share", ">=", 1.0),
@@ -62,7 +62,7 @@ FLOORS = [
     ("required_hit_share", ">=", 1.0),
     ("forbidden_violations", "<=", 0),
     ("cases_with_violations", "<=", 0),
-    ("contradictions_refused_share", ">=", 0.78),
+    ("contradictions_refused_share", ">=", 0.71),
 ]
 
 # Cases whose offline draft still has a validator error. Issue 11 is done when this is

@@ -309,3 +309,15 @@ def test_an_edit_to_a_part_the_plan_lacks_names_the_path() -> None:
              "contradictions": [{"name": "n", "edits": [{"move": "goals"}]}]},
             "x.yaml",
         )  # fmt: skip
+
+
+def test_a_remove_edit_drops_matching_items_in_every_goal() -> None:
+    from evals import contradictions
+
+    _, res = _draft("ocd_behavioural_baselines")
+    assert any("shower" in o.text for _, _, o in res.plan.objectives())
+    edited = contradictions.apply(
+        res.plan, [{"remove": "goals[*].objectives", "matching": "SHOWER"}]
+    )
+    assert not any("shower" in o.text for _, _, o in edited.objectives())
+    assert len(list(edited.objectives())) < len(list(res.plan.objectives()))
