@@ -262,11 +262,26 @@ class WithdrawalRule(_Strict):
     objective_abstinent: str
     objective_metric: str
     safety_action: str
+    safety_action_on_medication: str
     intervention: InterventionText
+
+
+class OverdoseRule(_Strict):
+    """Overdose risk written in the risk notes ('reduced tolerance raises overdose risk')."""
+
+    words: list[str]
+    summary: str
+    action: str
 
 
 class MedicationRule(_Strict):
     intervention: InterventionText
+    # medicines that treat a substance use disorder, by substance: a client abstinent on
+    # one of them gets coordination with that prescriber, not a new withdrawal referral
+    for_substance: dict[str, list[str]] = {}
+    # knowledge interventions that refer for such a medicine; folded into the coordination
+    # with the current prescriber when the client already takes one
+    replaces_modalities: list[str] = []
 
 
 class CaregiverRule(_Strict):
@@ -307,6 +322,7 @@ class DraftingRules(_Strict):
     abstinence: AbstinenceRule
     withdrawal: WithdrawalRule
     medication: MedicationRule
+    overdose: OverdoseRule | None = None
     caregivers: CaregiverRule
     mandate: MandateRule
     preferences: dict[str, str]
@@ -314,6 +330,9 @@ class DraftingRules(_Strict):
     risk_to_others: dict[str, RiskToOthersRule]
     trauma_alternatives: TraumaAlternatives
     work_phrases: list[str]
+    # wording about a job the person holds now (missed work days, shifts): left out for a
+    # person out of work even when they name a goal to find work
+    current_job_phrases: list[str] = []
     student_swaps: dict[str, str]
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assistant.drafting import medicines
 from assistant.facts.model import BaselineFact, CaseFacts, RiskToOthersFact, SubstanceFact
 from assistant.knowledge import DraftingRules, LevelOfCare
 from assistant.plan import Baseline, Intervention, Objective, Provenance, Target, Timeframe
@@ -235,15 +236,21 @@ def withdrawal_intervention(
 
 
 def withdrawal_actions(facts: CaseFacts, rules: DraftingRules) -> list[str]:
-    return [
-        _clean(
-            rules.withdrawal.safety_action.format(
-                substance=s.substance, reason=withdrawal_reason(s)
+    out = []
+    for s in facts.substances:
+        if s.withdrawal not in ("history", "current_signs"):
+            continue
+        if medicines.abstinent_on_medicine(s, facts, rules):
+            wording = rules.withdrawal.safety_action_on_medication
+            meds = ", ".join(dict.fromkeys(medicines.medicines_for(s, facts, rules)))
+        else:
+            wording, meds = rules.withdrawal.safety_action, ""
+        out.append(
+            _clean(
+                wording.format(substance=s.substance, reason=withdrawal_reason(s), medications=meds)
             )
         )
-        for s in facts.substances
-        if s.withdrawal in ("history", "current_signs")
-    ]
+    return out
 
 
 # ---------------------------------------------------------------- medication, caregivers
@@ -368,8 +375,12 @@ def safety_step_actions(
 
 
 def _work_pattern(rules: DraftingRules) -> re.Pattern[str]:
-    phrases = sorted(rules.work_phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    return _phrase_pattern(rules.work_phrases)
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.IGNORECASE)
 
 
 def names_work_goal(facts: CaseFacts) -> bool:
@@ -381,8 +392,11 @@ def names_work_goal(facts: CaseFacts) -> bool:
 def fit_work_wording(text: str, facts: CaseFacts, rules: DraftingRules) -> str | None:
     """``text`` as it fits this person: unchanged when they work or name a work goal; with
     school wording for a student; None when it is about work and they do not work."""
-    if facts.works or names_work_goal(facts):
+    if facts.works:
         return text
+    if names_work_goal(facts):
+        current = _phrase_pattern(rules.current_job_phrases)
+        return None if rules.current_job_phrases and current.search(text) else text
     pat = _work_pattern(rules)
     if not pat.search(text):
         return text

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.drafting import casefit, compose, measures
+from assistant.drafting import asides, casefit, compose, measures, medicines
 from assistant.drafting.select import ProblemGroup, overlap, presentation_text
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
@@ -83,6 +83,8 @@ class ObjectivePicker:
         self.intake, self.facts, self.rules, self.weeks = intake, facts, rules, weeks
         self.baselines = measures.current_baselines(facts, rules)
         self.used: set[str] = set()
+        # (instrument, weeks) of the score objectives already drafted
+        self._score_windows: set[tuple[str, int | None]] = set()
         self.notes: list[str] = []
         self.warnings: list[str] = []
         self._maintained: set[str] = set()
@@ -105,7 +107,7 @@ class ObjectivePicker:
                 return None
             text = fitted
         for _, pat in [*self._refused_pats(), *self._ruled_out]:
-            text = _strip_asides(text, pat)
+            text = asides.strip_asides(text, pat)
             if affirms(text, pat):
                 return None
         return text
@@ -154,7 +156,7 @@ class ObjectivePicker:
             return None
         text = " ".join(t.text.split())
         for _, pat in [*self._refused_pats(), *self._ruled_out]:
-            text = _strip_asides(text, pat)
+            text = asides.strip_asides(text, pat)
         if text != " ".join(t.text.split()):
             t = t.model_copy(update={"text": text})
         why = self._excluded(t)
@@ -215,7 +217,16 @@ class ObjectivePicker:
             if c.kind == "placeholder" and c.template is not None and self._wanted(c.template):
                 c.kind = "task"  # the client asked for this; the clinician fills the figure
         ranked = sorted(cands, key=lambda c: _RANK[c.kind])
-        chosen = [c for c in ranked if c.kind == "measured"]
+        chosen = []
+        for c in ranked:
+            if c.kind != "measured":
+                continue
+            key = _score_window(c)
+            if key is not None and key in self._score_windows:
+                continue  # a second target on the same score over the same weeks is redundant
+            if key is not None:
+                self._score_windows.add(key)
+            chosen.append(c)
         for c in ranked:
             if c in chosen:
                 continue
@@ -278,6 +289,7 @@ class ObjectivePicker:
         if iv is not None:
             iv.provenance = self._cite(iv.provenance, made, first)
             interventions["drafting-rules.medication"] = iv
+            medicines.fold_referrals(interventions, iv, self.facts, rules)
         self._honour_refusals(interventions)
 
     def _goal_for_substance(
@@ -300,6 +312,8 @@ class ObjectivePicker:
         for s in self.facts.substances:
             if s.withdrawal not in ("history", "current_signs"):
                 continue
+            if medicines.abstinent_on_medicine(s, self.facts, rules):
+                continue  # the coordination with the current prescriber is the medical step
             goal = self._goal_for_substance(made, s.substance)
             obj = casefit.withdrawal_objective(s, rules, f"{goal.id}.W{len(ids) + 1}")
             obj.provenance = self._cite(obj.provenance, made, goal)
@@ -340,7 +354,7 @@ class ObjectivePicker:
         for key, iv in list(interventions.items()):
             head, _, rest = iv.technique.partition(": ")
             for why, pat in pats:
-                stripped = _strip_asides(head, pat)
+                stripped = asides.strip_asides(head, pat)
                 if stripped != head:
                     head = stripped
                     iv.technique = f"{head}: {rest}" if rest else head
@@ -371,36 +385,12 @@ def _refused_pattern(target: str) -> re.Pattern[str]:
     return refusal_pattern(target)
 
 
-_ASIDE = re.compile(r"\s*\([^()]*\)")
-
-
-def _strip_asides(text: str, pat: re.Pattern[str]) -> str:
-    """``text`` without the bracketed asides that mention ``pat`` ('(or to none, if
-    abstinence is the chosen goal)' when the client declines abstinence), and without the
-    declined one of two named options ('SMART Recovery or AA' -> 'SMART Recovery')."""
-    text = _ASIDE.sub(lambda m: "" if _only_about(m.group(0), pat) else m.group(0), text)
-    for m in reversed(list(pat.finditer(text))):
-        if not m.group(0)[:1].isupper():
-            continue  # only a named option (AA, EMDR) is one of two; a common word is not
-        before, after = text[: m.start()], text[m.end() :]
-        b = re.search(r"\s*,?\s+or\s+$", before)
-        a = re.match(r"[^,;().]*?\s+or\s+", after)
-        if b is not None:  # "X, or AA meetings" -> "X": the option runs to the next stop
-            text = before[: b.start()] + re.sub(r"^[^,;().]*", "", after)
-        elif a is not None:  # "AA meetings or X" -> "X"
-            text = before + after[a.end() :]
-    return text
-
-
-def _only_about(aside: str, pat: re.Pattern[str]) -> bool:
-    """An aside that mentions ``pat`` other than as one of two options ('or AA')."""
-    found = pat.search(aside)
-    if found is None:
-        return False
-    return (
-        re.search(r"\bor\s+$", aside[: found.start()]) is None
-        and re.match(r"\s+or\b", aside[found.end() :]) is None
-    )
+def _score_window(c: Candidate) -> tuple[str, int | None] | None:
+    """The instrument and the weeks a score objective runs over (PHQ-9 below 10 and PHQ-9
+    below 5 both within 8 weeks share one)."""
+    if c.filled is None or c.filled.instrument is None:
+        return None
+    return c.filled.instrument, c.filled.timeframe.weeks
 
 
 def _weeks_for(pres: Presentation | None, cap: int) -> int:

@@ -8,6 +8,8 @@ clinician whenever any risk is present.
 
 from __future__ import annotations
 
+import re
+
 from assistant.drafting import casefit, compose
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
@@ -23,6 +25,7 @@ from assistant.plan import (
     Timeframe,
     placeholder,
 )
+from assistant.validation.rules_consistency import affirms
 
 SAFETY_MODULE = "safety-planning"
 _BASELINE_HINTS = {
@@ -107,6 +110,11 @@ def section(
         summary = f"Risk to others recorded at intake. {facts}{notes}"
         level = "to_be_rated"
         actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
+    elif rules is not None and rules.overdose is not None and _overdose(r.notes, rules):
+        summary = f"{rules.overdose.summary} {facts}{notes}"
+        level = "to_be_rated"
+        actions.append(placeholder("risk level", "rate low, moderate or high with the reasons"))
+        actions.append(" ".join(rules.overdose.action.split()))
     else:
         summary = f"Risk screened at intake. {facts}{notes}"
         level = "none_identified"
@@ -233,3 +241,11 @@ def safety_goal(
         objectives=objectives,
         provenance=compose.knowledge_provenance(mod.id, mod.version, None, statement),
     )
+
+
+def _overdose(notes: str, rules: DraftingRules) -> bool:
+    """The risk notes record overdose risk (not 'no overdoses')."""
+    assert rules.overdose is not None
+    words = sorted(rules.overdose.words, key=len, reverse=True)
+    pat = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return affirms(notes, pat)

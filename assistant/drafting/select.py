@@ -202,15 +202,28 @@ def group_problems(
         best = max(range(len(groups)), key=lambda gi: scores[gi])
         groups[best].intake_problems.append(i)
 
-    # a group left without a problem takes the nearest problem that another group shares
+    # a group left without a problem takes the nearest problem from a group that holds
+    # more than one (so one problem is not written out twice, under two diagnoses); only
+    # when every group holds a single problem is the nearest one shared
     unassigned = [g for g in groups if not g.intake_problems]
     for g in unassigned:
         basis = presentation_text(g.presentation) if g.presentation else " ".join(g.labels)
+        basis += " " + " ".join(g.labels)
         ranked = sorted(
             range(len(intake.presenting_problems)),
             key=lambda i: -overlap(problem_text(intake.presenting_problems[i]), basis),
         )
-        if ranked:
+        movable = [
+            i
+            for i in ranked
+            if any(i in o.intake_problems and len(o.intake_problems) > 1 for o in groups)
+        ]
+        if movable:
+            for o in groups:
+                if movable[0] in o.intake_problems:
+                    o.intake_problems.remove(movable[0])
+            g.intake_problems.append(movable[0])
+        elif ranked:
             g.intake_problems.append(ranked[0])
     return groups
 
