@@ -170,7 +170,7 @@ def plain_verdicts(
     base = runs[0]
     lines = []
     for r in runs[1:]:
-        worse, same = [], []
+        worse, same, beats = [], [], []
         for key, label, _, better in metrics:
             a, b = base["summary"].get(key), r["summary"].get(key)
             if not better or a is None or b is None or key in ("max_request_tokens",):
@@ -181,7 +181,11 @@ def plain_verdicts(
                 same.append(label.strip())
             elif (b > a) != (better == "higher"):
                 worse.append(label.strip())
+            else:
+                beats.append(label.strip())
         name, base_name = r["run"]["name"], base["run"]["name"]
+        if beats:
+            lines.append(f"- {name} beats {base_name} on: {', '.join(beats)}.")
         if worse:
             lines.append(f"- {name} is worse than {base_name} on: {', '.join(worse)}.")
         if same:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def test_side_by_side_says_plainly_where_the_model_does_not_beat_offline(
     printed = capsys.readouterr().out
     assert "model edits kept after the checks" in printed
     assert "local does not beat offline on:" in printed
+    assert re.search(r"local beats offline on: [^\n]*items still in template wording", printed)
     assert "plans with no validator errors" in printed.split("local does not beat offline on:")[1]
     assert "Why model edits were discarded:" in printed and "adds a figure" in printed
     md = (out / "compare.md").read_text()
