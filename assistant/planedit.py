@@ -9,11 +9,20 @@ keeps it in the record. Also: :func:`label`, an item's place named in words.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from assistant.errors import StoreError
-from assistant.plan import Goal, Intervention, Objective, Problem, Timeframe, TreatmentPlan
+from assistant.plan import (
+    Goal,
+    Intervention,
+    Objective,
+    Problem,
+    Safety,
+    Timeframe,
+    TreatmentPlan,
+)
 from assistant.planops import parse_sentence, updated_parts
 from assistant.store import review
 
@@ -237,3 +246,51 @@ def where(plan: TreatmentPlan, path: str) -> str:
         return path
     rest = (m.group(2) or "").split(".")[0].split("[")[0]
     return f"{place}: {PART_WORDS.get(rest, rest.replace('_', ' '))}" if rest else place
+
+
+def set_timeline(
+    plan: TreatmentPlan,
+    *,
+    sessions_min: int | None,
+    sessions_max: int | None,
+    weeks: int | None,
+    frequency: str,
+    review_dates: list[dt.date],
+    discharge_criteria: list[str],
+) -> TreatmentPlan:
+    """The plan with its timeline as given (checked: the session range reads low to high)."""
+    if sessions_min and sessions_max and sessions_min > sessions_max:
+        raise StoreError(
+            f"Timeline: sessions: at least {sessions_min} is more than at most {sessions_max}"
+        )
+    tl = plan.timeline.model_copy(
+        update={
+            "estimated_sessions_min": sessions_min,
+            "estimated_sessions_max": sessions_max,
+            "estimated_weeks": weeks,
+            "session_frequency": " ".join(frequency.split()) or None,
+            "review_dates": sorted(set(review_dates)),
+            "discharge_criteria": discharge_criteria,
+        }
+    )
+    type(tl).model_validate(tl.model_dump())
+    return plan.model_copy(update={"timeline": tl})
+
+
+def set_safety(
+    plan: TreatmentPlan, *, risk_level: str, summary: str, actions: list[str]
+) -> TreatmentPlan:
+    """The plan with its safety section's level, summary and actions as given; what the
+    intake recorded about each risk stays as it was."""
+    summary = " ".join(summary.split())
+    if not summary:
+        raise StoreError("Safety: summary: write what the risk assessment found")
+    if plan.safety is None:
+        safety = Safety(risk_assessed=risk_level != "not_assessed", summary=summary)
+    else:
+        safety = plan.safety
+    safety = safety.model_copy(
+        update={"risk_level": risk_level, "summary": summary, "actions": actions}
+    )
+    Safety.model_validate(safety.model_dump())
+    return plan.model_copy(update={"safety": safety})

@@ -216,3 +216,46 @@ def test_returned_plan_is_fixed_and_resubmitted(accounts: dict[str, Any]) -> Non
     no_exceptions(at)
     assert f"Plan {pid} submitted to your supervisor." in texts(at, "success")
     assert store.get(sam, pid).plan.objective("obj-1-1").target.value == 8
+
+
+def _by_prefix(widgets: Any, prefix: str) -> Any:
+    return next(w for w in widgets if w.key and w.key.startswith(prefix))
+
+
+def test_timeline_and_review_dates_are_editable(opened: AppTest) -> None:
+    at = opened
+    _by_prefix(at.text_input, "tl.fq.").input("weekly, 50 minutes")
+    _by_prefix(at.text_input, "tl.rd.").input("2026-10-20, 2026-12-15")
+    _by_prefix(at.text_area, "tl.dc.").input("GAD-7 below 10 twice in a row\nSleeps within 20 min")
+    _by_prefix(at.button, "tl.go.").click().run()
+    no_exceptions(at)
+    tl = at.session_state["plan"].timeline
+    assert tl.session_frequency == "weekly, 50 minutes"
+    assert [d.isoformat() for d in tl.review_dates] == ["2026-10-20", "2026-12-15"]
+    assert tl.discharge_criteria == ["GAD-7 below 10 twice in a row", "Sleeps within 20 min"]
+    _by_prefix(at.text_input, "tl.rd.").input("next month")
+    _by_prefix(at.button, "tl.go.").click().run()
+    assert "Timeline: review dates: 'next month' is not a date: write it as YYYY-MM-DD" in texts(
+        at, "error"
+    )
+
+
+def test_safety_section_is_editable_and_needs_a_summary(opened: AppTest) -> None:
+    at = opened
+    _by_prefix(at.selectbox, "sf.lv.").set_value("low")
+    _by_prefix(at.text_area, "sf.ac.").input("Review the safety plan monthly")
+    _by_prefix(at.button, "sf.go.").click().run()
+    no_exceptions(at)
+    s = at.session_state["plan"].safety
+    assert (s.risk_level, s.actions) == ("low", ["Review the safety plan monthly"])
+    _by_prefix(at.text_area, "sf.sm.").input("   ")
+    _by_prefix(at.button, "sf.go.").click().run()
+    assert "Safety: summary: write what the risk assessment found" in texts(at, "error")
+
+
+def test_compact_table_has_one_row_per_objective(opened: AppTest) -> None:
+    at = opened
+    at.toggle(key="draft_table").set_value(True).run()
+    rows = at.dataframe[0].value
+    assert len(rows) == len(list(at.session_state["plan"].objectives()))
+    assert list(rows["Baseline source"])[0] == "GAD-7 at intake"

@@ -17,7 +17,14 @@ from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.store import review, workflow
 from assistant.text import escape_markdown as esc
-from assistant.ui import common, facts_page, items, plan_editor
+from assistant.ui import (
+    common,
+    facts_page,
+    items,
+    plan_editor,
+    review_context,
+    timeline_editor,
+)
 from assistant.validation import profiles, validate
 
 EDITABLE = ("draft", "returned")
@@ -319,6 +326,8 @@ def page() -> None:
     for path, kind, item in plan.items():
         by_kind.setdefault("goal" if kind == "objective" else kind, []).append((path, kind, item))
     by = me.username
+    if st.toggle("Compact table: one row per objective", key="draft_table"):
+        review_context.table(plan)
     for kind, title in SECTIONS:
         st.subheader(title)
         listed = by_kind.get(kind, [])
@@ -337,5 +346,7 @@ def page() -> None:
         if editable:
             plan_editor.add_item(plan, kind, by)
     _timeline_safety(plan)
+    if editable:
+        timeline_editor.editor(plan, me.username)
     _chart(plan)
     _actions(me, plan, report)
