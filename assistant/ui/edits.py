@@ -136,15 +136,22 @@ def alternatives(
     query = review.item_text(kind, item)
     used = {i.provenance.item_id for _, _, i in plan.items() if i.provenance.item_id}
     out: list[Alternative] = []
-    for hit in retriever.search(query, codes=codes, k=k + len(used) + 2, kinds=[KIND_OF[kind]]):
+    hits = retriever.search(query, codes=codes, k=k + len(used) + 2, kinds=[KIND_OF[kind]])
+    # the same presentation first, then the others, each labelled as another presentation
+    here = item.provenance.record_id
+    hits = sorted(hits, key=lambda h: h.record_id != here) if here else hits
+    for hit in hits:
         if hit.id in used or hit.id == item.provenance.item_id:
             continue
         text = _alternative_text(kb, kind, hit.id, intake)
         if text is None:
             continue
+        reason = hit.reason
+        if here and hit.record_id != here:
+            reason = f"from another presentation ({hit.record_id}); {reason}"
         out.append(
             Alternative(
-                hit.id, hit.record_id, hit.record_version, hit.title, text, hit.reason, hit.score
+                hit.id, hit.record_id, hit.record_version, hit.title, text, reason, hit.score
             )
         )
         if len(out) == k:
