@@ -119,3 +119,30 @@ def due(store: Any, me: Any, as_of: str | None, include_all: bool) -> None:
             f"{r.plan_id:>4}  {r.state:<10} {r.due.isoformat()}  {when:<16} every "
             f"{r.interval_days} days  {r.owner:<12} {r.client_name}"
         )
+
+
+def population(store: Any, me: Any, measures_dir: Path, as_of: str | None) -> None:
+    from assistant.store.population import Summary, collect
+
+    got = collect(store, me, measures_dir, as_of=as_of_date(as_of))
+    for p in got.problems:
+        typer.echo(f"note: {p}", err=True)
+
+    def part(s: Summary, n: int) -> str:
+        share = s.share(n)
+        return f"{n} ({share:.0%})" if share is not None else f"{n} (-)"
+
+    typer.echo(
+        f"population as of {got.as_of.isoformat()}: shares are of the clients whose change "
+        "could be judged (a reliable-change reading that is not 'unknown')"
+    )
+    head = ("clinician", "clients", "measured", "judged", "improved", "recovered",
+            "deteriorated", "overdue", "copied notes")  # fmt: skip
+    typer.echo("  ".join(f"{h:<12}" for h in head).rstrip())
+    for s in [*got.by_clinician, got.total]:
+        cells = (
+            s.clinician, str(s.clients), str(s.with_measures), str(s.judged),
+            part(s, s.improved), part(s, s.recovered), part(s, s.deteriorated),
+            str(s.reviews_overdue), f"{s.notes_copied} in {s.clients_with_copied_notes}",
+        )  # fmt: skip
+        typer.echo("  ".join(f"{c:<12}" for c in cells).rstrip())

@@ -1,8 +1,9 @@
 """Commands for the plan store and exports (account commands are in ``cli/users.py``).
 
-``plan save|list|show|history|audit|submit|approve|return|sign|comments|review|due|verify|
-export``, and ``export PLAN.json --format ...``. Plan commands act as ``--user`` after a
-password check (typed hidden, or ``--password-stdin``). Files written are 0600.
+``plan save|list|show|history|audit|submit|approve|return|sign|comments|review|due|
+population|verify|export``, and ``export PLAN.json --format ...``. Plan commands act as
+``--user`` after a password check (typed hidden, or ``--password-stdin``). Files written
+are 0600.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ DispositionOpt = typer.Option(
 JustifyOpt = typer.Option([], "--justify", help="OBJ=why a disposition stands against the numbers.")
 AsOfOpt = typer.Option(None, "--as-of", help="The review date, YYYY-MM-DD (default today).")
 AllDueOpt = typer.Option(False, "--all", help="Also list plans whose review is later.")
+MeasuresDirOpt = typer.Option(
+    ..., "--measures-dir", help="A folder of measures files (matched to plans by record id)."
+)
 
 
 def _login(user: str, password_stdin: bool):  # type: ignore[no-untyped-def]
@@ -255,6 +259,21 @@ def plan_due(
 
     store, me = _login(user, password_stdin)
     due(store, me, as_of, include_all)
+
+
+@plan_app.command("population")
+def plan_population(
+    user: str = UserOpt,
+    measures_dir: Path = MeasuresDirOpt,
+    as_of: str = AsOfOpt,
+    password_stdin: bool = StdinOpt,
+) -> None:
+    """For a supervisor: their clinicians' clients with reliable improvement, recovery,
+    deterioration, reviews overdue and copied notes."""
+    from assistant.cli.reviews import population
+
+    store, me = _login(user, password_stdin)
+    population(store, me, measures_dir, as_of)
 
 
 @plan_app.command("verify")
