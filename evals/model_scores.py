@@ -79,6 +79,17 @@ def score(
     circ = _circumstances(plan.case_facts)
     out: dict[str, Any] = {
         "calls": sum(c.attempts for c in calls),
+        "requests": [
+            {
+                "task": c.task,
+                "outcome": c.outcome,
+                "attempts": c.attempts,
+                "input_tokens": c.input_tokens,
+                "output_tokens": c.output_tokens,
+                "seconds": c.seconds,
+            }
+            for c in calls
+        ],
         "max_request_tokens": round(max(per_request), 1) if per_request else 0,
         "edits_proposed": sum(c.edits_proposed for c in calls),
         "edits_kept": sum(c.edits_kept for c in calls),

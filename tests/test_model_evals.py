@@ -44,6 +44,9 @@ def test_the_model_run_reports_requests_kept_edits_and_why_the_rest_went(
     assert model["template_items_share"] < offline["template_items_share"]
     assert offline["plan_fact_recall"] is not None  # the PTSD case has labelled facts
     assert model["client_copy_grade"] > 0 and model["tokens_per_draft"] > 0
+    requests = runs[1]["plans"][0]["model_path"]["requests"]  # tokens per call, per plan
+    assert {r["task"] for r in requests} >= {"goals", "problems"}
+    assert all(0 < r["input_tokens"] <= 1500 for r in requests)
 
 
 def test_side_by_side_says_plainly_where_the_model_does_not_beat_offline(
