@@ -109,3 +109,12 @@ def test_overdose_risk_in_the_notes_is_rated_not_none_identified(tmp_path: Path)
         {"risk.notes": "No overdoses reported. Carries a naloxone kit."},
     )
     assert _safety(quiet).risk_level == "none_identified"
+
+
+def test_screening_baseline_does_not_repeat_its_own_words() -> None:
+    plan = _plan("mdd_recurrent_si.json")
+    screen = next(o for _, _, o in plan.objectives() if "C-SSRS" in o.text)
+    assert screen.baseline is not None
+    text = screen.baseline.text or ""
+    assert "passive suicidal ideation" in text
+    assert "suicidal ideation passive" not in text

@@ -41,10 +41,11 @@ def _baseline_text(template_id: str, intake: Intake, done: object | None) -> str
         return f"already in place at intake: {getattr(done, 'text', '')}"
     if template_id == "safety-planning.obj.cssrs":
         r = intake.risk
-        return (
-            f"intake risk screen: suicidal ideation {_SI_WORDS[r.suicidal_ideation]}, "
-            f"self-harm {_SH_WORDS[r.self_harm]}"
-        )
+        si = _SI_WORDS[r.suicidal_ideation]
+        si = si if "suicidal ideation" in si else f"suicidal ideation {si}"
+        sh = _SH_WORDS[r.self_harm]
+        sh = sh if "self-harm" in sh else f"self-harm {sh}"
+        return f"intake risk screen: {si}, {sh}"
     if template_id in _BASELINE_HINTS:
         return "none recorded at intake"
     return placeholder("baseline", "note what is already in place")
