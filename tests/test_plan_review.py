@@ -15,7 +15,7 @@ from assistant.plan import TreatmentPlan, load
 from assistant.progress.measures import MeasuresFile
 from assistant.progress.measures import load as load_measures
 from assistant.progress.review import ObjectiveDisposition
-from assistant.store import PlanStore
+from assistant.store import PlanStore, TamperedError
 from assistant.store.records import ValidationBlocked
 from assistant.store.reviews import ReviewBlocked, reviews_of, start_review
 
@@ -187,3 +187,18 @@ def test_a_stored_review_cannot_be_changed(store: PlanStore, team: Team) -> None
     with pytest.raises(Exception, match="never changed"), store.engine.begin() as conn:
         conn.execute(text("DELETE FROM plan_reviews"))
     assert len(reviews_of(store, team.solo, pid)) == 1
+
+
+def test_a_review_changed_behind_the_assistant_is_caught(store: PlanStore, team: Team) -> None:
+    pid = signed_solo(store, team)
+    start_review(store, team.solo, pid, measures(), choices(), as_of=AS_OF)
+    with store.engine.begin() as conn:  # someone with full rights edits the row directly
+        if store.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER plan_reviews_immutable ON plan_reviews"))
+        else:
+            conn.execute(text("DROP TRIGGER plan_reviews_no_update"))
+        conn.execute(
+            text("UPDATE plan_reviews SET dispositions = replace(dispositions, 'met', 'not_met')")
+        )
+    with pytest.raises(TamperedError, match="review of version 2 differs from what was written"):
+        reviews_of(store, team.solo, pid)
