@@ -16,6 +16,7 @@ def _pages(role: str | None) -> dict[str, st.Page]:
         history_page,
         inbox_page,
         intake_page,
+        progress_page,
         review_page,
         signin_page,
     )
@@ -49,6 +50,10 @@ def _pages(role: str | None) -> dict[str, st.Page]:
     pages["export"] = st.Page(
         export_page.page, title="Export", icon=":material/download:", url_path="export"
     )
+    pages["progress"] = st.Page(
+        progress_page.page, title="Review progress", icon=":material/trending_down:",
+        url_path="progress",
+    )  # fmt: skip
     pages["history"] = st.Page(
         history_page.page, title="History", icon=":material/history:", url_path="history"
     )
