@@ -7,6 +7,7 @@ through the plan store, as the CLI's ``plan save`` and ``plan submit`` do.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,7 @@ from assistant.ui import (
     items,
     plan_editor,
     review_context,
+    sign_box,
     timeline_editor,
 )
 from assistant.validation import profiles, validate
@@ -238,12 +240,40 @@ def _save(me: Any, plan: Any) -> Any:
     return saved
 
 
+def _client_ack(plan: Any) -> None:
+    done = next((x for x in plan.signatures if x.role == "client"), None)
+    label = "Client acknowledgement (optional)"
+    if done is not None:
+        label += f": {done.name}, {done.signed_on.isoformat()}"
+    with st.expander(label):
+        g = common.gen()
+        name = st.text_input("Client's name as they gave it", key=f"ack.name.{g}")
+        on = st.date_input("Date", value=dt.date.today(), key=f"ack.date.{g}", format="YYYY-MM-DD")
+        if st.button("Record the acknowledgement", key=f"ack.go.{g}"):
+            try:
+                new = sign_box.client_acknowledgement(plan, name, on)
+            except AssistantError as exc:
+                st.error(str(exc))
+                return
+            st.session_state["plan"] = new
+            st.session_state["dirty"] = True
+            common.flash("toast", "Client acknowledgement recorded")
+            st.rerun()
+
+
 def _actions(me: Any, plan: Any, report: Any) -> None:
     ss = st.session_state
     st.divider()
-    c1, c2, c3, c4 = st.columns(4)
     editable = plan.status in EDITABLE or (plan.status == "approved" and ss.get("dirty"))
     supervised = me.supervisor_id is not None
+    if plan.status in EDITABLE or plan.status == "approved":
+        _client_ack(plan)
+    attest = ("", "", False)
+    if ss.get("plan_id") is not None and workflow.allowed(
+        plan.status, "sign", supervised=supervised
+    ):
+        attest = sign_box.attestation(me, f"draft_sign.{common.gen()}")
+    c1, c2, c3, c4 = st.columns(4)
     try:
         if c1.button(
             "Save (new version)", key="draft_save", icon=":material/save:", disabled=not editable
@@ -278,7 +308,10 @@ def _actions(me: Any, plan: Any, report: Any) -> None:
             and workflow.allowed(plan.status, "sign", supervised=supervised)
         )
         if c3.button("Sign", key="draft_sign", icon=":material/draw:", disabled=not can_sign):
-            signed = common.store().sign(me, ss["plan_id"], expected_version=ss["plan_version"])
+            creds = sign_box.check(me, *attest)
+            signed = common.store().sign(
+                me, ss["plan_id"], expected_version=ss["plan_version"], credentials=creds
+            )
             common.set_plan(signed.plan, signed.plan_id, signed.version, dirty=False)
             common.flash("success", f"Plan {signed.plan_id} signed ({signed.status}).")
             st.rerun()
