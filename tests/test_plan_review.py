@@ -69,7 +69,11 @@ def test_review_is_a_new_version_linked_to_the_signed_one(store: PlanStore, team
     pid = signed_solo(store, team)
     started = start_review(
         store, team.solo, pid, measures(),
-        choices(G2_O1=("revised", "Sleep onset halved; new target from here.")), as_of=AS_OF,
+        choices(
+            G2_O1=("revised", "Sleep onset halved; new target from here."),
+            G1_O1=("revised", "Practice days to be logged from now on."),
+        ),
+        as_of=AS_OF,
     )  # fmt: skip
     assert (started.stored.version, started.reviews_version, started.stored.status) == (
         3,
@@ -84,6 +88,9 @@ def test_review_is_a_new_version_linked_to_the_signed_one(store: PlanStore, team
     assert by_id["G2.O1"].status == "in_progress"
     new_base = by_id["G2.O1"].baseline
     assert new_base is not None and (new_base.value, new_base.date) == (25.0, AS_OF)
+    # no relaxation-practice reading since the baseline: the old baseline stays, and it is said
+    assert by_id["G1.O1"].baseline == gad_plan().objective("G1.O1").baseline  # type: ignore[union-attr]
+    assert [(f.code, f.objective_id) for f in started.findings] == [("RV10", "G1.O1")]
     assert doc.header.last_reviewed == AS_OF and doc.signatures == []
     assert doc.timeline.review_dates == [AS_OF + dt.timedelta(days=90)]
     # the signed version it reviews is unchanged

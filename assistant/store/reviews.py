@@ -164,7 +164,7 @@ def start_review(
         intake = stored_intake(row)
         report = _assess(plan, measures, as_of, intake)
         filled = _merge(rv.prefill(report), given)
-        findings = rv.check(report, filled)
+        findings = rv.check(report, filled) + _kept_baselines(report, filled)
         if any(f.severity == "error" for f in findings):
             raise ReviewBlocked([f for f in findings if f.severity == "error"])
         doc = revise(plan, report, filled, as_of=as_of, interval=_interval(plan, intake))
@@ -319,6 +319,26 @@ def _objective(
             source=f"{p.measure}, latest reading at the review",
         )
     return o.model_copy(update=update)
+
+
+def _kept_baselines(
+    report: ProgressReport, dispositions: Sequence[rv.ObjectiveDisposition]
+) -> list[rv.ReviewFinding]:
+    """A revised objective with no reading since its baseline keeps the old baseline: say so."""
+    latest = {p.id: p.latest for p in report.objectives}
+    return [
+        rv.ReviewFinding(
+            code="RV10",
+            severity="warning",
+            objective_id=d.objective_id,
+            message=f"{d.objective_id} is revised but has no reading since its baseline; it "
+            "keeps the old baseline until one is recorded.",
+        )
+        for d in dispositions
+        if d.disposition == "revised"
+        and d.objective_id in latest
+        and latest[d.objective_id] is None
+    ]
 
 
 def _merge(
