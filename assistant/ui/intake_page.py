@@ -15,6 +15,7 @@ import streamlit as st
 from assistant import intake as intake_mod
 from assistant import notices as notices_mod
 from assistant.errors import IntakeError
+from assistant.text import escape_markdown
 from assistant.ui import common
 from assistant.ui import intake_form as form
 from assistant.ui.intake_sections import (
@@ -85,15 +86,16 @@ def _upload() -> None:
         if up is not None and st.button("Load this file into the form", key="intake_upload_go"):
             if up.size > intake_mod.MAX_FILE_BYTES:  # checked here too, before reading it
                 st.error(
-                    f"{up.name} could not be used: it is {up.size / 2**20:.1f} MiB; "
+                    f"{escape_markdown(up.name)} could not be used: it is {up.size / 2**20:.1f} MiB; "
                     "an intake file is at most 1 MiB."
                 )
                 return
             try:
                 loaded = intake_mod.loads(up.getvalue())
             except IntakeError as exc:
-                st.error(
-                    f"{up.name} could not be used:\n\n" + "\n".join(f"- {p}" for p in exc.problems)
+                st.error(  # file names and problems quote what the file says
+                    f"{escape_markdown(up.name)} could not be used:\n\n"
+                    + "\n".join(f"- {escape_markdown(p)}" for p in exc.problems)
                 )
                 return
             form.fill(st.session_state, loaded)
@@ -225,7 +227,7 @@ def page() -> None:
     _upload()
     general = st.session_state.get("in_errors", {}).get(form.GENERAL, [])
     for msg in general:
-        st.error(msg)
+        st.error(escape_markdown(msg))
     _client()
     problems()
     diagnoses()
@@ -244,5 +246,5 @@ def page() -> None:
     if current is not None:
         st.success("This intake is ready for drafting.", icon=":material/check_circle:")
         for n in notices_mod.notices(current):
-            st.warning(f"{n.path}: {n.message}")
+            st.warning(escape_markdown(f"{n.path}: {n.message}"))  # notices quote the intake
         common.page_link("draft", "Go to Draft", ":material/edit_note:")

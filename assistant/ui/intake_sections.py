@@ -9,6 +9,7 @@ from typing import Final
 import streamlit as st
 
 from assistant import codes, instruments, notices
+from assistant.text import escape_markdown
 from assistant.ui import common
 from assistant.ui import intake_form as form
 
@@ -23,7 +24,7 @@ def _search_codes(text: str) -> list[tuple[str, str]]:
 
 def errors(key: str) -> None:
     for msg in st.session_state.get("in_errors", {}).get(key, []):
-        st.error(msg, icon=":material/error:")
+        st.error(escape_markdown(msg), icon=":material/error:")
 
 
 def text_box(label: str, key: str, *, area: bool = False, help: str | None = None) -> None:
@@ -183,7 +184,7 @@ def range_check(name: str | None, score: float | None) -> None:
         return
     inst = instruments.get(name)
     if inst is None:
-        st.caption(notices.instrument_notice(name) or name)
+        st.caption(escape_markdown(notices.instrument_notice(name) or name))
         return
     if inst.categorical:
         st.warning(f"{inst.id} gives a risk category, not a score: record it under Risk.")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.store.accounts import MIN_PASSWORD, ROLES
+from assistant.text import escape_markdown
 from assistant.ui import common
 
 
@@ -82,10 +83,12 @@ def _add_supervisee(me: Any) -> None:
         except AssistantError as exc:
             common.show_assistant_error(exc)
             return
-        st.success(f"Added {acc.username}; their plans will come to you for review.")
+        st.success(
+            f"Added {escape_markdown(acc.username)}; their plans will come to you for review."
+        )
     mine = common.store().accounts.supervisees(me)
     if mine:
-        st.caption("You supervise: " + ", ".join(a.display for a in mine))
+        st.caption("You supervise: " + ", ".join(escape_markdown(a.display) for a in mine))
 
 
 def _change_password(me: Any) -> None:
@@ -142,7 +145,7 @@ def page() -> None:
     common.show_flash()
     me = common.user()
     if me is not None:
-        st.success(f"Signed in as {me.display} ({me.role}).")
+        st.success(f"Signed in as {escape_markdown(me.display)} ({me.role}).")
         if st.button("Sign out", key="signout"):
             common.store().accounts.logout(me)
             st.session_state.clear()
