@@ -4,6 +4,7 @@ other plan commands."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +115,29 @@ def test_plan_due_lists_the_signed_plan_once_its_review_date_nears(
     code, out = cli("plan", "due", "--as-of", "2026-12-03", "--user", "ada", "--password-stdin")
     assert code == 0
     assert out.split()[:5] == ["1", "overdue", "2026-11-30", "3", "days"]
+
+
+def test_review_writes_the_packet_with_the_dispositions(
+    cli: Cli, signed_plan: int, tmp_path: Path
+) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    code, out = review(cli, *ALL, "--packet", str(tmp_path / "review.txt"))
+    assert (code, out) == (2, "error: --packet: name the file .md, .pdf or .json; got review.txt")
+    code, out = cli("plan", "history", "1", "--user", "ada", "--password-stdin")
+    assert "review of version" not in out  # nothing was stored
+    code, out = review(cli, *ALL, "--packet", str(tmp_path / "review.json"))
+    assert code == 0 and "packet written to" in out
+    data = json.loads((tmp_path / "review.json").read_text())
+    Bundle.model_validate(data)  # a valid FHIR R4 Bundle
+    kinds = [e["resource"]["resourceType"] for e in data["entry"]]
+    assert "Provenance" in kinds
+    [careplan] = [
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    ]
+    assert careplan["replaces"][0]["display"] == "the plan under review"
+    assert "Re-checking down to twice a shift." in json.dumps(data)  # the rationale is in it
+    md = tmp_path / "review.md"
+    code, out = cli("plan", "review", "1", "--measures", MEASURES, "--as-of", "2026-11-30",
+                    "--user", "ada", "--password-stdin", *ALL, "--packet", str(md))  # fmt: skip
+    assert code == 2 and "it is draft" in out  # one open review at a time

@@ -61,12 +61,15 @@ def review_start(
     given: list[str],
     justify: list[str],
     as_of: str | None,
+    packet: Path | None = None,
 ) -> None:
     from assistant.progress import measures as measures_mod
     from assistant.progress.review import ObjectiveDisposition
     from assistant.store import reviews
 
     when = as_of_date(as_of)
+    if packet is not None and packet.suffix.lower() not in (".md", ".pdf", ".json"):
+        raise StoreError(f"--packet: name the file .md, .pdf or .json; got {packet.name}")
     try:
         measures = measures_mod.load(measures_path, today=max(when, dt.date.today()))
     except measures_mod.MeasuresError as exc:
@@ -100,11 +103,45 @@ def review_start(
         )
     for f in started.findings:
         typer.echo(f"  {f.severity} {f.code} {f.message}")
+    if started.report.review_now:
+        typer.echo("note: the numbers or notes call for a review now: update the safety section")
     s = started.stored
+    if packet is not None:
+        reviewed = store.get(me, plan_id, started.reviews_version).plan
+        write_packet(packet, reviewed, measures, started, me.display, measures_path)
     typer.echo(
         f"plan {plan_id} version {s.version}: review of version {started.reviews_version} "
         f"({s.status}); submit and sign it like any plan"
     )
+
+
+def write_packet(
+    path: Path, plan: Any, measures: Any, started: Any, reviewer: str, source: Path
+) -> None:
+    """The review packet with the dispositions: .md, .pdf or .json (FHIR R4 Bundle)."""
+    from assistant.cli.drafting import refuse_overwriting
+    from assistant.store.files import write_private
+
+    refuse_overwriting(path, source)
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        from assistant.progress.packet import to_markdown
+
+        data = to_markdown(plan, measures, started.report, started.dispositions).encode("utf-8")
+    elif suffix == ".pdf":
+        from assistant.progress.packet_pdf import write
+
+        data = write(plan, measures, started.report, started.dispositions)
+    elif suffix == ".json":
+        from assistant.progress.packet_fhir import to_json
+
+        data = to_json(
+            plan, started.report, dispositions=started.dispositions, reviewer=reviewer
+        ).encode("utf-8")
+    else:
+        raise StoreError(f"--packet: name the file .md, .pdf or .json; got {path.name}")
+    write_private(path, data)
+    typer.echo(f"packet written to {path} ({len(data)} bytes)")
 
 
 def due(store: Any, me: Any, as_of: str | None, include_all: bool) -> None:

@@ -45,6 +45,9 @@ DispositionOpt = typer.Option(
 )
 JustifyOpt = typer.Option([], "--justify", help="OBJ=why a disposition stands against the numbers.")
 AsOfOpt = typer.Option(None, "--as-of", help="The review date, YYYY-MM-DD (default today).")
+PacketOpt = typer.Option(
+    None, "--packet", help="With --measures: also write the review packet (.md, .pdf, .json)."
+)
 AllDueOpt = typer.Option(False, "--all", help="Also list plans whose review is later.")
 MeasuresDirOpt = typer.Option(
     ..., "--measures-dir", help="A folder of measures files (matched to plans by record id)."
@@ -220,6 +223,7 @@ def plan_review(
     disposition: list[str] = DispositionOpt,
     justify: list[str] = JustifyOpt,
     as_of: str = AsOfOpt,
+    packet: Path = PacketOpt,
     password_stdin: bool = StdinOpt,
 ) -> None:
     """Without --measures, the supervisor's view: each item's suggestion, current text, diff,
@@ -231,7 +235,7 @@ def plan_review(
     if measures is not None:
         from assistant.cli.reviews import review_start
 
-        review_start(store, me, plan_id, measures, disposition, justify, as_of)
+        review_start(store, me, plan_id, measures, disposition, justify, as_of, packet)
         return
     got = store.get(me, plan_id)
     for v in review.view(got.plan, store.findings(got.plan, plan_id=plan_id)):
