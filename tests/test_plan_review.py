@@ -209,3 +209,5 @@ def test_a_review_changed_behind_the_assistant_is_caught(store: PlanStore, team:
         )
     with pytest.raises(TamperedError, match="review of version 2 differs from what was written"):
         reviews_of(store, team.solo, pid)
+    [problem] = store.verify(team.solo, pid)  # plan verify names it too
+    assert (problem.where, problem.field) == (f"plan {pid} review of version 2", "review")

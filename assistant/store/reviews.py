@@ -19,8 +19,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, event, select
-from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.errors import AccessDenied, StoreError
 from assistant.intake import Intake
@@ -29,11 +29,11 @@ from assistant.progress import review as rv
 from assistant.progress.engine import ObjectiveProgress
 from assistant.progress.measures import MeasuresFile
 from assistant.progress.report import ProgressReport, assess
-from assistant.store import integrity
+from assistant.store import integrity, review_records
 from assistant.store.base import protect, stored_intake
-from assistant.store.models import AuditEntry, Base, utcnow
 from assistant.store.records import StoredPlan
 from assistant.store.review_due import interval_days
+from assistant.store.review_records import PlanReview
 from assistant.store.service import PlanStore
 
 __all__ = [
@@ -53,29 +53,6 @@ STATUS_AFTER = {
     "revised": "in_progress",
     "discontinued": "retired",
 }
-
-
-class PlanReview(Base):
-    __tablename__ = "plan_reviews"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", name="fk_plan_reviews_plan"))
-    version: Mapped[int] = mapped_column(Integer)  # the review's first version
-    reviews_version: Mapped[int] = mapped_column(Integer)  # the signed version it reviews
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    dispositions: Mapped[str] = mapped_column(Text)
-    measures_hash: Mapped[str] = mapped_column(String(64))
-    record_hash: Mapped[str] = mapped_column(String(64))
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_plan_reviews_user"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-def _refuse_change(mapper: Mapper[object], connection: object, target: object) -> None:
-    raise StoreError("a plan review is never changed once written; start a new review instead")
-
-
-event.listen(PlanReview, "before_update", _refuse_change)
-event.listen(PlanReview, "before_delete", _refuse_change)
 
 
 class ReviewBlocked(StoreError):
@@ -170,17 +147,8 @@ def start_review(
         doc = revise(plan, report, filled, as_of=as_of, interval=_interval(plan, intake))
         text = json.dumps([d.model_dump() for d in filled], sort_keys=True)
         measures_hash = integrity.sha256(measures.model_dump_json())
-        record_hash = integrity.sha256(
-            integrity.canonical(
-                {
-                    "plan_id": plan_id,
-                    "version": reviewed + 1,
-                    "reviews_version": reviewed,
-                    "as_of": as_of.isoformat(),
-                    "dispositions": text,
-                    "measures_hash": measures_hash,
-                }
-            )
+        record_hash = review_records.record_hash(
+            plan_id, reviewed + 1, reviewed, as_of, text, measures_hash
         )
 
         def link(s2: Session, expected: int) -> None:
@@ -221,51 +189,23 @@ def reviews_of(store: PlanStore, actor: object, plan_id: int) -> list[ReviewReco
     me = store.accounts.require(actor)
     with Session(store.engine) as s:
         store._load(s, me, plan_id)
-        rows = list(
-            s.scalars(
-                select(PlanReview).where(PlanReview.plan_id == plan_id).order_by(PlanReview.id)
-            )
+        problems = review_records.verify(s, plan_id)
+        if problems:
+            raise integrity.TamperedError(problems)
+        rows = s.scalars(
+            select(PlanReview).where(PlanReview.plan_id == plan_id).order_by(PlanReview.id)
         )
-        entries = {
-            e.version: e.detail
-            for e in s.scalars(
-                select(AuditEntry).where(
-                    AuditEntry.plan_id == plan_id, AuditEntry.action == "review"
-                )
+        return [
+            ReviewRecord(
+                r.plan_id,
+                r.version,
+                r.reviews_version,
+                r.as_of,
+                [rv.ObjectiveDisposition(**d) for d in json.loads(r.dispositions)],
+                r.created_by,
             )
-        }
-        out = []
-        for r in rows:
-            where = f"plan {plan_id} review of version {r.reviews_version}"
-            recomputed = integrity.sha256(
-                integrity.canonical(
-                    {
-                        "plan_id": r.plan_id,
-                        "version": r.version,
-                        "reviews_version": r.reviews_version,
-                        "as_of": r.as_of.isoformat(),
-                        "dispositions": r.dispositions,
-                        "measures_hash": r.measures_hash,
-                    }
-                )
-            )
-            sealed = entries.get(r.version, "")
-            if recomputed != r.record_hash or f"sha256 {recomputed}" not in sealed:
-                problem = integrity.Problem(
-                    where, "review", f"{where} differs from what was written"
-                )
-                raise integrity.TamperedError([problem])
-            out.append(
-                ReviewRecord(
-                    r.plan_id,
-                    r.version,
-                    r.reviews_version,
-                    r.as_of,
-                    [rv.ObjectiveDisposition(**d) for d in json.loads(r.dispositions)],
-                    r.created_by,
-                )
-            )
-    return out
+            for r in rows
+        ]
 
 
 def revise(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from assistant.errors import AccessDenied
 from assistant.intake import Intake
 from assistant.plan import TreatmentPlan, loads
-from assistant.store import integrity, workflow
+from assistant.store import integrity, review_records, workflow
 from assistant.store.base import STAFF, protect, stored_intake
 from assistant.store.gate import Validator, default_validator
 from assistant.store.models import AuditEntry, Plan, PlanVersion, ReviewComment, User
@@ -170,6 +170,7 @@ class PlanStore(WorkflowSteps):
                     )
                 )
             problems = [p for row in rows for p in integrity.verify_plan(s, row)]
+            problems += [p for row in rows for p in review_records.verify(s, row.id)]
             mine = {row.id for row in rows}
             problems += [
                 p
