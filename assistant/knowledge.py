@@ -67,6 +67,14 @@ class ObjectiveTemplate(_Strict):
         default=None,
         description="Words that match an intake behavioural baseline (e.g. 'panic attacks').",
     )
+    taught_in_therapy: bool = Field(
+        default=False,
+        description=(
+            "The objective counts a practice the therapy itself teaches (thought records, "
+            "problem-solving worksheets): before it is taught the count is 0, so the baseline "
+            "is 0 rather than a figure to record."
+        ),
+    )
     unit: str = ""
     direction: Literal["decrease", "increase"] = "decrease"
     target: TargetRule

@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant import intake as intake_mod
 from assistant.drafting import draft
 from assistant.plan import Safety, TreatmentPlan
+from assistant.validation import lint_objective
 from tests.conftest import INTAKES
 
 
@@ -118,3 +119,41 @@ def test_screening_baseline_does_not_repeat_its_own_words() -> None:
     text = screen.baseline.text or ""
     assert "passive suicidal ideation" in text
     assert "suicidal ideation passive" not in text
+
+
+CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
+
+
+def _case(name: str) -> TreatmentPlan:
+    return draft(intake_mod.load(CASES / name)).plan
+
+
+def _missing(text: str) -> list[str]:
+    lint = lint_objective(text)
+    return [
+        p for p in ("metric", "baseline", "target", "timeframe", "measurement") if not lint.has(p)
+    ]
+
+
+def test_safety_screening_and_means_steps_are_stated_measurably() -> None:
+    plan = _case("mdd_safety_plan_already_written.json")
+    screen = next(o for _, _, o in plan.objectives() if "C-SSRS" in o.text)
+    means = next(o for _, _, o in plan.objectives() if "lethal means" in o.text)
+    assert _missing(screen.text) == [], screen.text
+    assert "0 sessions screened" in screen.text and "target: every session" in screen.text
+    assert _missing(means.text) == [], means.text
+    assert "1 step recorded at intake" in means.text
+
+
+def test_practice_the_therapy_teaches_starts_from_zero_not_a_placeholder() -> None:
+    plan = _case("mdd_insomnia_si.json")
+    records = next(o for _, _, o in plan.objectives() if "thought records" in o.text)
+    assert records.baseline is not None and records.baseline.value == 0
+    assert "[" not in records.text and "not yet taught" in records.text
+
+
+def test_purging_has_one_target_none() -> None:
+    plan = _case("bulimia_purging.json")
+    purging = next(o for _, _, o in plan.objectives() if (o.metric or "").startswith("purging"))
+    assert purging.target is not None and purging.target.value == 0
+    assert "[target" not in purging.text

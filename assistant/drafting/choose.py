@@ -68,6 +68,8 @@ def _kind(f: compose.Filled) -> str:
         return "measured"  # an intake figure: kept even while its target waits on the clinician
     if f.baseline.is_placeholder or f.target.is_placeholder:
         return "placeholder"
+    if f.baseline.source == compose.NOT_TAUGHT:
+        return "task"  # a count that starts at 0 because therapy teaches it, not an intake figure
     return "measured" if f.baseline.value is not None else "task"
 
 

@@ -241,6 +241,8 @@ def fill_objective(
                         None,
                         f"{matched.measure} ({baseline.text}) already at or above {fmt(rule.value)}",
                     )
+        elif template.taught_in_therapy:
+            baseline = Baseline(value=0, text="0", source=NOT_TAUGHT)
         elif template.baseline_measure:
             baseline = Baseline(
                 value=None, text=placeholder("baseline", f"ask about {template.baseline_measure}")
@@ -272,6 +274,8 @@ def fill_objective(
     text = text.format(**slots)
     if rule.kind == "completion":
         text = text.rstrip(".") + f" (baseline 0: {NOT_YET})."
+    elif template.taught_in_therapy and matched is None and inst is None:
+        text = text.rstrip(".") + f" (baseline 0: {NOT_TAUGHT})."
     elif baseline.is_placeholder and baseline.text not in text:
         text = text.rstrip(".") + f" (baseline {baseline.text})."
     elif baseline.value is not None and baseline.text not in text:
@@ -307,6 +311,7 @@ def fill_objective(
 
 
 NOT_YET = "none recorded at intake"
+NOT_TAUGHT = "not yet taught, as the practice starts in therapy"
 
 
 def assign_client_goals(

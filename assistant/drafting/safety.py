@@ -171,9 +171,9 @@ _DONE_TEXT = {
     "safety-planning.obj.means": (
         "means_restriction",
         "Complete the safety plan's section on lethal means with the steps already taken "
-        "(baseline: {count} recorded at intake) and confirm by session {target} that each is still "
-        "in place, adding steps for any other method the client names, as recorded in the "
-        "safety plan.",
+        "(baseline: {count} recorded at intake; target: every one still in place) by session "
+        "{target}, confirming that each is still in place and adding steps for any other method "
+        "the client names, as recorded in the safety plan.",
     ),
 }
 
@@ -206,7 +206,8 @@ def safety_goal(
         else:
             timeframe = Timeframe(by_session=1)
             target = Target(value=None, text="done at every session", comparator="=")
-            text = text.rstrip(".") + ", starting by session 1."
+            if "session 1" not in text:
+                text = text.rstrip(".") + ", starting by session 1."
         baseline = Baseline(value=None, text=_baseline_text(tmpl.id, intake, done))
         if done is None and kind:
             # nothing recorded at intake: the count starts from none
