@@ -88,6 +88,35 @@ def test_a_signed_drafted_plan_exports_as_final_with_its_intake(real_store: Plan
     # without its intake the figures quoted from it cannot be traced: exported as a draft
     assert not is_final(signed.plan)
     assert b"DRAFT" in render(signed.plan, "md")
+    # a plan file is a signed copy only when it is, word for word, the kept signed version
+    assert real_store.is_signed_copy(signed.plan.dumps())
+    edited = signed.plan.model_copy(deep=True)
+    edited.goals[0].objectives[0].text += " Client denies SI."
+    assert not real_store.is_signed_copy(edited.dumps())
+
+
+def test_a_signed_plan_file_not_kept_in_the_store_exports_as_a_draft(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import typer
+    from typer.testing import CliRunner
+
+    from assistant.cli import store as store_cli
+    from assistant.export import is_final
+    from tests.test_export import _signed, example_plan
+
+    monkeypatch.setenv("TPA_DATA_DIR", str(tmp_path / "data"))
+    plan = _signed(example_plan())  # signed and through the gate, but only a file
+    assert is_final(plan)
+    src = tmp_path / "plan.json"
+    src.write_text(plan.dumps())
+    out = tmp_path / "plan.md"
+    app = typer.Typer()
+    store_cli.register(app)
+    result = CliRunner().invoke(app, ["export", str(src), "--format", "md", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not a signed version kept in the plan store" in result.output
+    assert "DRAFT" in out.read_text()
 
 
 def plan_placeholder(text: str) -> str:

@@ -339,7 +339,9 @@ def export(
     if fmt not in FORMATS:
         raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     source = intake_mod.load(intake_path) if intake_path is not None else None
-    data = render(load(path), fmt, intake=source)
+    plan = load(path)
+    kept = plan.status == "signed" and _signed_copy_in_store(path)
+    data = render(plan, fmt, intake=source, may_be_final=kept)
     target = output or path.with_name(path.stem + SUFFIX[fmt])
     if target.resolve() == path.resolve():
         raise StoreError("the export would overwrite the plan file: choose another -o")
@@ -349,6 +351,23 @@ def export(
         refuse_overwriting(target, intake_path)
     write_private(target, data)
     typer.echo(f"wrote {target} ({len(data)} bytes)")
+    if plan.status == "signed" and not kept:
+        typer.echo(
+            "note: this file is not a signed version kept in the plan store, so it is exported "
+            "as DRAFT; export the signed record with: plan export ID",
+            err=True,
+        )
+
+
+def _signed_copy_in_store(path: Path) -> bool:
+    """Whether the plan file is word for word an intact signed version in the local store."""
+    from assistant.intake_json import read_file
+    from assistant.store import open_store
+
+    try:
+        return open_store().is_signed_copy(read_file(path).decode("utf-8"))
+    except Exception:  # no store here, or it cannot be opened: the copy stays a draft
+        return False
 
 
 def register(app: typer.Typer) -> None:

@@ -55,14 +55,16 @@ def render(
     *,
     validator: Callable[..., Any] | None = None,
     intake: Intake | None = None,
+    may_be_final: bool = True,
 ) -> bytes:
-    """The plan as ``fmt`` (one of md, docx, pdf, json, fhir, client)."""
+    """The plan as ``fmt`` (one of md, docx, pdf, json, fhir, client). ``may_be_final=False``
+    marks it a draft whatever it says of itself (a copy whose integrity is not known)."""
     register_identifiers(*plan.identifiers())
     if fmt not in FORMATS:
         raise PlanError(f"unknown export format '{fmt}': use one of {', '.join(FORMATS)}")
     if fmt == "json":
         return plan.dumps().encode("utf-8")
-    final = is_final(plan, validator, intake)
+    final = may_be_final and is_final(plan, validator, intake)
     log.debug("exporting a plan as %s (final=%s)", fmt, final)
     if fmt == "fhir":
         from assistant.export import fhir

@@ -146,6 +146,26 @@ class PlanStore(WorkflowSteps):
             s.commit()
         return Export(data, final, number)
 
+    def is_signed_copy(self, document: str) -> bool:
+        """True when ``document`` (a plan file's text) is, word for word, a signed version
+        kept in this store whose plan's hashes and audit entries check out. A plan file
+        outside the store can be edited by anyone; only such a copy may export as final."""
+        digest = integrity.json_hash(document)
+        with Session(self.engine) as s:
+            for pv in s.scalars(
+                select(PlanVersion).where(
+                    PlanVersion.document_hash == digest, PlanVersion.status == "signed"
+                )
+            ):
+                row = s.get(Plan, pv.plan_id)
+                if (
+                    row is not None
+                    and integrity.version_hash(pv) == pv.content_hash
+                    and not integrity.verify_plan(s, row)
+                ):
+                    return True
+        return False
+
     def record_export(self, actor: object, plan_id: int, version: int, fmt: str) -> None:
         """Audit a download of a stored plan the app prepared (it renders the files itself)."""
         me = self.accounts.require(actor)
