@@ -75,3 +75,17 @@ def test_an_ended_or_unknown_token_does_not_sign_in(accounts: dict[str, Any]) ->
     at.button(key="sidebar_signout").click().run()
     again = _reload(token, "draft")
     assert "user" not in again.session_state
+
+
+def test_a_plan_with_nothing_unsaved_reopens_as_it_now_stands(accounts: dict[str, Any]) -> None:
+    store, ana = accounts["store"], accounts["ana"]
+    saved = store.create(ana, example_plan())
+    at = goto(sign_in(app(), "ana"), "draft")
+    token = at.query_params["s"]
+    at.button(key="draft_open_go").click().run()
+    assert not at.session_state["dirty"]
+    moved = store.submit(ana, saved.plan_id)  # the stored plan moves on elsewhere
+    again = _reload(token, "draft")
+    no_exceptions(again)
+    assert again.session_state["plan_version"] == moved.version
+    assert again.session_state["plan"].status == "submitted"

@@ -24,6 +24,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.config import get_settings
+from assistant.errors import AssistantError
 from assistant.intake import Intake
 from assistant.plan import loads
 from assistant.store.files import private_dir, write_private
@@ -122,10 +123,19 @@ def restore(me: Any) -> bool:
     except (OSError, ValueError):
         return False
     ss = st.session_state
-    if snap.get("plan"):
-        common.set_plan(
-            loads(snap["plan"]), snap.get("plan_id"), snap.get("plan_version"), dirty=snap["dirty"]
-        )
+    pid = snap.get("plan_id")
+    if snap.get("plan") and pid is not None and not snap.get("dirty"):
+        # nothing unsaved: open the stored plan as it is now (it may have moved on since)
+        try:
+            got = common.store().get(me, pid)
+            common.set_plan(got.plan, pid, got.version, dirty=False)
+            stored = common.store().intake(me, pid)
+            if stored is not None:
+                ss["plan_intake"] = stored
+        except AssistantError:
+            pass
+    elif snap.get("plan"):
+        common.set_plan(loads(snap["plan"]), pid, snap.get("plan_version"), dirty=snap["dirty"])
         if snap.get("plan_intake"):
             ss["plan_intake"] = Intake.model_validate_json(snap["plan_intake"])
     if snap.get("intake"):
