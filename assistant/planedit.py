@@ -294,3 +294,14 @@ def set_safety(
     )
     Safety.model_validate(safety.model_dump())
     return plan.model_copy(update={"safety": safety})
+
+
+def in_words(plan: TreatmentPlan, findings: list[Any]) -> list[str]:
+    """Findings as lines a clinician reads: 'Goal 1, objective 2: baseline — <message>',
+    each once."""
+    out: list[str] = []
+    for f in findings:
+        line = f"{where(plan, f.path) if f.path else 'The whole plan'} — {f.message}"
+        if line not in out:
+            out.append(line)
+    return out

@@ -259,3 +259,30 @@ def test_compact_table_has_one_row_per_objective(opened: AppTest) -> None:
     rows = at.dataframe[0].value
     assert len(rows) == len(list(at.session_state["plan"].objectives()))
     assert list(rows["Baseline source"])[0] == "GAD-7 at intake"
+
+
+def test_a_refusal_by_the_checks_names_items_in_words(
+    opened: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.store import PlanStore, ValidationBlocked
+    from assistant.validation.report import Finding
+
+    finding = Finding(
+        "BL03",
+        "baseline.intake",
+        "error",
+        "goals[0].objectives[1].baseline",
+        "Use the intake score.",
+    )
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationBlocked("submitted", [finding, finding])
+
+    monkeypatch.setattr(PlanStore, "submit", refuse)
+    at = opened
+    at.button(key="draft_submit").click().run()
+    no_exceptions(at)
+    shown = [e for e in texts(at, "error") if "cannot be submitted" in e]
+    assert len(shown) == 1
+    assert shown[0].count("Goal 1, objective 2: baseline — Use the intake score.") == 1
+    assert "goals[0]" not in shown[0]

@@ -142,9 +142,22 @@ def guarded(body: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def show_assistant_error(exc: AssistantError) -> None:
+def show_assistant_error(exc: AssistantError, plan: Any = None) -> None:
+    """The error as one clear message; a refusal by the checks lists its findings by the
+    items they concern, in words, when the plan is given."""
     problems = getattr(exc, "problems", None)
-    if problems:
+    findings = getattr(exc, "findings", None)
+    if findings and plan is not None:
+        from assistant.planedit import in_words
+
+        head = str(exc).split(": the check found", 1)[0]
+        lines = in_words(plan, findings)
+        st.error(
+            esc(head[:1].upper() + head[1:])
+            + ": fix these first:\n\n"
+            + "\n".join(f"- {esc(x)}" for x in lines)
+        )
+    elif problems:
         st.error("Please fix the following:\n\n" + "\n".join(f"- {esc(p)}" for p in problems))
     else:
         msg = str(exc)

@@ -319,7 +319,7 @@ def _actions(me: Any, plan: Any, report: Any) -> None:
             common.clear_plan()
             st.rerun()
     except AssistantError as exc:
-        common.show_assistant_error(exc)
+        common.show_assistant_error(exc, plan)
     if plan.status == "submitted":
         st.info("The plan is with your supervisor. It can be edited again once it is returned.")
 

@@ -148,7 +148,7 @@ def _pending(me: Any, stored: Any) -> None:
             done = common.store().approve(me, stored.plan_id, expected_version=stored.version)
             _finish(f"Plan {done.plan_id} approved. {done.owner} can now sign it.")
     except AssistantError as exc:
-        common.show_assistant_error(exc)
+        common.show_assistant_error(exc, stored.plan)
     if not notes:
         c1.caption("Add at least one comment to return the plan.")
     else:
