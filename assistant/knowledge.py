@@ -75,6 +75,14 @@ class ObjectiveTemplate(_Strict):
             "is 0 rather than a figure to record."
         ),
     )
+    builds_on_step: str | None = Field(
+        default=None,
+        description=(
+            "The kind of safety step already taken (naloxone, safety_plan) this objective "
+            "builds on: when the case records one, the objective starts from it instead of "
+            "from none."
+        ),
+    )
     unit: str = ""
     direction: Literal["decrease", "increase"] = "decrease"
     target: TargetRule

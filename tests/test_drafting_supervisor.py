@@ -157,3 +157,11 @@ def test_purging_has_one_target_none() -> None:
     purging = next(o for _, _, o in plan.objectives() if (o.metric or "").startswith("purging"))
     assert purging.target is not None and purging.target.value == 0
     assert "[target" not in purging.text
+
+
+def test_overdose_plan_builds_on_the_naloxone_already_in_place() -> None:
+    plan = _plan("opioid_iop_drug_court.json")
+    overdose = next(o for _, _, o in plan.objectives() if "overdose-response plan" in o.text)
+    assert "none recorded at intake" not in overdose.text
+    assert "already in place at intake (naloxone kit at home" in overdose.text
+    assert _missing(overdose.text) == [], overdose.text

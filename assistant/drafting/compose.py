@@ -272,7 +272,15 @@ def fill_objective(
     if "{target}" not in text and target.value is not None:
         pass
     text = text.format(**slots)
-    if rule.kind == "completion":
+    taken = [st.text for st in facts.safety_steps if st.kind == template.builds_on_step]
+    if rule.kind == "completion" and taken:
+        n = f"{len(taken)} step" + ("s" if len(taken) > 1 else "")
+        baseline = Baseline(value=None, text="in place at intake: " + "; ".join(taken))
+        text = (
+            text.rstrip(".") + f", building on the {n} already in place at intake "
+            f"({'; '.join(taken)}) (baseline: {n} recorded at intake)."
+        )
+    elif rule.kind == "completion":
         text = text.rstrip(".") + f" (baseline 0: {NOT_YET})."
     elif template.taught_in_therapy and matched is None and inst is None:
         text = text.rstrip(".") + f" (baseline 0: {NOT_TAUGHT})."
