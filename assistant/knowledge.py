@@ -279,6 +279,7 @@ class WithdrawalRule(_Strict):
     objective_metric: str
     safety_action: str
     safety_action_on_medication: str
+    safety_action_abstinent: str
     intervention: InterventionText
 
 

@@ -58,6 +58,7 @@ RULE_SLOTS: dict[str, frozenset[str]] = {
     "withdrawal.objective_abstinent": frozenset({"substance", "reason"}),
     "withdrawal.safety_action": frozenset({"substance", "reason"}),
     "withdrawal.safety_action_on_medication": frozenset({"substance", "reason", "medications"}),
+    "withdrawal.safety_action_abstinent": frozenset({"substance", "reason"}),
     "medication.intervention.technique": frozenset({"medications"}),
     "caregivers.sequencing": frozenset({"text"}),
     "mandate.sequencing": frozenset({"referred_by", "deadline"}),

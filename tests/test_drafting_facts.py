@@ -129,7 +129,7 @@ def test_abstinent_client_gets_maintenance_and_a_medical_step_first() -> None:
     drinking_goal = next(g for g in plan.goals if g.problem_ids == [plan.problems[0].id])
     assert "medical" in drinking_goal.objectives[0].text  # medical evaluation first
     assert plan.safety is not None and any(
-        "Medical evaluation first" in a for a in plan.safety.actions
+        "Medical follow-up" in a and "now abstinent" in a for a in plan.safety.actions
     )
     assert not _errors(result)
 

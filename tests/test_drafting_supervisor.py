@@ -165,3 +165,10 @@ def test_overdose_plan_builds_on_the_naloxone_already_in_place() -> None:
     assert "none recorded at intake" not in overdose.text
     assert "already in place at intake (naloxone kit at home" in overdose.text
     assert _missing(overdose.text) == [], overdose.text
+
+
+def test_abstinent_client_is_not_told_to_assess_withdrawal_before_cutting_down() -> None:
+    plan = _case("alcohol_abstinent_after_detox.json")
+    actions = " ".join(_safety(plan).actions)
+    assert "the client is now abstinent" in actions
+    assert "before any change in use" not in actions

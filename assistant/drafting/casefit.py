@@ -243,6 +243,8 @@ def withdrawal_actions(facts: CaseFacts, rules: DraftingRules) -> list[str]:
         if medicines.abstinent_on_medicine(s, facts, rules):
             wording = rules.withdrawal.safety_action_on_medication
             meds = ", ".join(dict.fromkeys(medicines.medicines_for(s, facts, rules)))
+        elif s.status == "abstinent":
+            wording, meds = rules.withdrawal.safety_action_abstinent, ""
         else:
             wording, meds = rules.withdrawal.safety_action, ""
         out.append(
