@@ -51,7 +51,8 @@ def test_sql_parameters_and_rows_never_reach_the_log(caplog: pytest.LogCaptureFi
     """At debug level SQLAlchemy logs bound parameters and rows; an error quotes them."""
     intake_json = '{"client": {"name": "Unregistered Person", "record_id": "R-99"}}'
     engine = sa.create_engine("sqlite://")
-    with caplog.at_level(logging.DEBUG):
+    # the CLI's configure() may have set the "assistant" logger to WARNING in this process
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="assistant"):
         logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
         try:
             with engine.begin() as conn:
