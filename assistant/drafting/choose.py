@@ -69,10 +69,9 @@ def _kind(f: compose.Filled) -> str:
     if f.baseline.is_placeholder or f.target.is_placeholder:
         return "placeholder"
     if f.baseline.source == compose.NOT_TAUGHT:
-        # a count that starts at 0 because the therapy teaches it: chosen only where a goal
-        # needs one more objective, as before its baseline was filled, so it never adds a
-        # second therapy beside the one the goal's measured objectives already call for
-        return "placeholder"
+        # a count that starts at 0 because the therapy teaches it: a skill objective the
+        # record's goal lists, not an intake figure
+        return "task"
     return "measured" if f.baseline.value is not None else "task"
 
 
