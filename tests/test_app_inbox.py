@@ -73,3 +73,17 @@ def test_history_lists_versions_and_compares_two(accounts: dict[str, Any]) -> No
     assert "<ins" in md
     audit = at.dataframe[1].value
     assert "create" in " ".join(audit["Action"]) or len(audit) >= 2
+
+
+def test_an_overdue_review_is_listed_as_overdue(accounts: dict[str, Any]) -> None:
+    store, ana, sam = accounts["store"], accounts["ana"], accounts["sam"]
+    pid = _submitted(accounts)
+    plan = store.approve(sam, pid).plan
+    first = sorted(plan.timeline.review_dates)[0] - plan.header.created
+    on = dt.date.today() - dt.timedelta(days=10) - first  # first review fell 10 days ago
+    store.sign(ana, pid, signed_on=on)
+    store.sign(sam, pid, signed_on=on)
+    at = goto(sign_in(app(), "ana"), "inbox")
+    no_exceptions(at)
+    late = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    assert any(f"review due {late} (overdue)" in m for m in texts(at, "markdown"))

@@ -27,9 +27,18 @@ class Inbox:
 
 
 def gather(me: Any, today: dt.date | None = None) -> Inbox:
+    """What waits for ``me``. Review due dates come from the store's schedule (the payer
+    profile's interval, or an earlier planned review, counted from signing)."""
+    from assistant.store.review_due import due_reviews
+
     today = today or dt.date.today()
     store = common.store()
     box = Inbox()
+    due = {
+        d.plan_id: d
+        for d in due_reviews(store, me, as_of=today, window_days=DUE_WITHIN.days)
+        if d.state != "in_review"
+    }
     for p in store.plans(me):
         mine = p.owner == me.username
         if mine and p.status == "returned":
@@ -38,17 +47,9 @@ def gather(me: Any, today: dt.date | None = None) -> Inbox:
             box.to_review.append(p)
         elif p.status == "approved":
             box.to_sign.append(p)
-        elif p.status == "signed":
-            nxt = _next_review(store.get(me, p.plan_id).plan, today)
-            if nxt is not None and nxt <= today + DUE_WITHIN:
-                box.due.append((p, nxt))
+        elif p.status == "signed" and p.plan_id in due:
+            box.due.append((p, due[p.plan_id].due))
     return box
-
-
-def _next_review(plan: Any, today: dt.date) -> dt.date | None:
-    dates = sorted(plan.timeline.review_dates)
-    upcoming = [d for d in dates if d >= today - dt.timedelta(days=90)]
-    return upcoming[0] if upcoming else None
 
 
 def _row(p: Any, note: str = "") -> None:
@@ -83,4 +84,5 @@ def page() -> None:
     if box.due:
         st.subheader(f"Due for review ({len(box.due)})")
         for p, when in box.due:
-            _row(p, f"review due {when.isoformat()}")
+            late = " (overdue)" if when < dt.date.today() else ""
+            _row(p, f"review due {when.isoformat()}{late}")

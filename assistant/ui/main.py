@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from assistant import logs
 from assistant.config import get_settings
+from assistant.text import escape_markdown
 from assistant.ui import common, workcopy
+
+# Served by the app itself: the content-security policy allows no icon from elsewhere.
+ICON = Path(__file__).resolve().parent / "icon.png"
 
 
 def _pages(role: str | None) -> dict[str, st.Page]:
@@ -77,7 +83,7 @@ def _sidebar() -> None:
         if me is None:
             st.caption("Not signed in.")
             return
-        st.markdown(f"**{me.display}**  \n{me.role}")
+        st.markdown(f"**{escape_markdown(me.display)}**  \n{me.role}")
         if st.button("Sign out", key="sidebar_signout", icon=":material/logout:"):
             common.store().accounts.logout(me)  # the address's token no longer signs in
             workcopy.forget()
@@ -87,9 +93,7 @@ def _sidebar() -> None:
 
 
 def run() -> None:
-    st.set_page_config(
-        page_title="Treatment plan assistant", page_icon=":material/clinical_notes:", layout="wide"
-    )
+    st.set_page_config(page_title="Treatment plan assistant", page_icon=str(ICON), layout="wide")
     logs.configure(get_settings().log_level)
     try:
         me = common.user()
