@@ -195,6 +195,14 @@ _ABSTINENT = {"substance_status": [{"substance": "alcohol", "status": "abstinent
               "since": "2026-09-20", "withdrawal": "none"}]}  # fmt: skip
 _DRIVES = {"risk_to_others": ["drives home after drinking"]}
 
+
+def _release_scope(plan: TreatmentPlan) -> None:
+    plan.sequencing.append(
+        "What may be shared with the county court: attendance and the discharge summary, as "
+        "the client agreed in writing."
+    )
+
+
 CASES = {
     "reduction target while abstinent": Case(
         "example_aud_anxiety", "CF01", _cut_back, _ABSTINENT, fit=_maintenance
@@ -202,6 +210,7 @@ CASES = {
     "timeline past the court's deadline": Case(
         "example_aud_anxiety", "CF02", _long_timeline,
         {"legal": {"mandated": True, "referred_by": "the county court", "deadline": "2027-12-31"}},
+        fit=_release_scope,
     ),
     "weekly sessions in an intensive programme": Case(
         "example_gad", "CF03", _weekly, intake_set={"setting": "intensive_outpatient"},
