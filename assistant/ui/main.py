@@ -8,6 +8,7 @@ import streamlit as st
 
 from assistant import logs
 from assistant.config import get_settings
+from assistant.errors import AssistantError
 from assistant.text import escape_markdown
 from assistant.ui import common, workcopy
 
@@ -114,5 +115,7 @@ def run() -> None:
         nav.run()
         if me is not None and st.session_state.get("user") is not None:
             workcopy.autosave(me)
+    except AssistantError as exc:  # e.g. the plan database cannot be reached: say so
+        common.show_assistant_error(exc)
     except Exception as exc:  # never a traceback on the page
         common.report_unexpected(exc, "app")
