@@ -244,22 +244,49 @@ def card(page: Any, item_id: str) -> Any:
     return page.locator(f".st-key-card-{item_id.replace('.', '-')}")
 
 
-def objectives_with_placeholders(page: Any) -> list[str]:
-    """Ids of the objective cards whose wording still holds a baseline placeholder."""
-    out = []
+def objectives_to_edit(page: Any) -> list[str]:
+    """Ids of the objective cards, those whose wording still holds a baseline placeholder
+    first (the drafter leaves one only where the intake has no figure)."""
+    gaps, rest = [], []
     cards = page.locator("[class*='st-key-card-G']")
     for n in range(cards.count()):
         m = re.search(r"st-key-card-(G\d+)-(O\d+)\b", cards.nth(n).get_attribute("class") or "")
         if m is None:
             continue
         item = f"{m.group(1)}.{m.group(2)}"
-        if (
-            "[baseline:"
-            in card(page, item).get_by_label("Objective wording", exact=True).input_value()
-        ):
-            out.append(item)
-    assert len(out) >= 2, f"expected two objectives with placeholders, found {out}"
+        wording = card(page, item).get_by_label("Objective wording", exact=True).input_value()
+        (gaps if "[baseline:" in wording else rest).append(item)
+    out = gaps + rest
+    assert len(out) >= 2, f"expected two objectives to edit, found {out}"
     return out
+
+
+def edit_objective(page: Any, item: str, figure: str, addition: str) -> str:
+    """Fill the objective's baseline placeholder with ``figure`` (its finding then goes), or,
+    when it has none, add ``addition`` to its wording; save the edit; the new wording."""
+    obj = card(page, item)
+    wording = obj.get_by_label("Objective wording", exact=True)
+    text = wording.input_value()
+    gap = "[baseline:" in text
+    if gap:
+        assert obj.get_by_text(re.compile(r"PH01")).count() >= 1
+        new = re.sub(r"\[baseline:[^\]]*\]", figure, text)
+    else:
+        new = text.rstrip(".") + ". " + addition
+    wording.fill(new)
+    wording.press("Tab")
+    idle(page)
+    if gap:
+        obj.get_by_label("Baseline figure", exact=True).fill(figure.split()[0])
+        obj.get_by_label("Baseline figure", exact=True).press("Tab")
+        idle(page)
+    obj.get_by_role("button", name="Save edit").click()
+    idle(page)
+    obj = card(page, item)
+    expect(obj.get_by_text("Edited", exact=True)).to_be_visible()
+    if gap:
+        assert obj.get_by_text(re.compile(r"PH01")).count() == 0, "the finding should be gone"
+    return new
 
 
 def fill_intake(page: Any) -> None:
@@ -313,24 +340,9 @@ def test_clinician_and_supervisor_journey(page: Any) -> None:
     idle(page)
     expect(card(page, "P1").get_by_text("Accepted", exact=True)).to_be_visible()
 
-    # edit an objective: fill its baseline placeholder (a validator finding, PH01)
-    first, second = objectives_with_placeholders(page)[:2]
-    obj = card(page, first)
-    assert obj.get_by_text(re.compile(r"PH01")).count() >= 1
-    wording = obj.get_by_label("Objective wording", exact=True)
-    text = wording.input_value()
-    assert "[baseline:" in text
-    wording.fill(re.sub(r"\[baseline:[^\]]*\]", "1 day a week", text))
-    wording.press("Tab")
-    idle(page)
-    obj.get_by_label("Baseline figure", exact=True).fill("1")
-    obj.get_by_label("Baseline figure", exact=True).press("Tab")
-    idle(page)
-    obj.get_by_role("button", name="Save edit").click()
-    idle(page)
-    obj = card(page, first)
-    expect(obj.get_by_text("Edited", exact=True)).to_be_visible()
-    assert obj.get_by_text(re.compile(r"PH01")).count() == 0, "the finding should be gone"
+    # edit an objective (filling its baseline placeholder, a PH01 finding, when it has one)
+    first, second = objectives_to_edit(page)[:2]
+    edit_objective(page, first, "1 day a week", "Reviewed with the client in session 1.")
     no_traceback(page)
     shot(page, "02-draft")
     goal = card(page, "G1")
@@ -372,20 +384,14 @@ def test_clinician_and_supervisor_journey(page: Any) -> None:
     # the clinician fixes the objective the comment is about, and submits again
     sign_in(page, "ana")
     nav(page, "Draft")
-    page.get_by_role("button", name="Open this plan").click()
+    opener = page.get_by_role("button", name="Open this plan")
+    if not opener.is_visible():  # the last plan was put back, so the list starts folded
+        page.get_by_text("Open one of your saved plans").click()
+        idle(page)
+    opener.click()
     idle(page)
     expect(page.get_by_text("Add the starting count from the first week.")).to_be_visible()
-    obj = card(page, second)
-    obj.get_by_label("Baseline figure", exact=True).fill("0")
-    obj.get_by_label("Baseline figure", exact=True).press("Tab")
-    idle(page)
-    wording = obj.get_by_label("Objective wording", exact=True)
-    wording.fill(re.sub(r"\[baseline:[^\]]*\]", "0 a week", wording.input_value()))
-    wording.press("Tab")
-    idle(page)
-    obj.get_by_role("button", name="Save edit").click()
-    idle(page)
-    expect(card(page, second).get_by_text("Edited", exact=True)).to_be_visible()
+    fixed = edit_objective(page, second, "0 a week", "Starting count taken in the first week.")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text(re.compile(r"submitted to your supervisor"))).to_be_visible()
     sign_out(page)
@@ -406,7 +412,7 @@ def test_clinician_and_supervisor_journey(page: Any) -> None:
     saved = ARTIFACTS / download.suggested_filename
     download.save_as(str(saved))
     body = saved.read_text(encoding="utf-8")
-    assert "Maren Holt" in body and "0 a week" in body
+    assert "Maren Holt" in body and fixed.split(". ")[-1] in body
     expect(page.get_by_role("heading", name="Client copy")).to_be_visible()
     shot(page, "04-export")
     no_traceback(page)
