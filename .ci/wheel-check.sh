@@ -33,7 +33,7 @@ for name in ("knowledge", "prompts"):
         sys.exit(f"wheel check: {name}/ not found in the wheel ({d}, {n} files)")
     print(f"wheel check: {name}/ has {n} files in the installed package")
 PY
-"$py" -m assistant knowledge check 2>/dev/null || true
+"$py" -m assistant knowledge check
 "$py" -m assistant draft "$intake" -o plan.json
 "$py" -m assistant validate plan.json --intake "$intake"
 "$py" -m assistant export plan.json --format md -o plan.md
