@@ -62,7 +62,7 @@ FLOORS = [
     ("required_hit_share", ">=", 1.0),
     ("forbidden_violations", "<=", 0),
     ("cases_with_violations", "<=", 0),
-    ("contradictions_refused_share", ">=", 0.71),
+    ("contradictions_refused_share", ">=", 1.0),
 ]
 
 # Cases whose offline draft still has a validator error. Issue 11 is done when this is

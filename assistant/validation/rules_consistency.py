@@ -267,7 +267,7 @@ _WORK = re.compile(
     r"usual|and|or|in) work\b(?! (?:through|on|with|together|out|towards?|at)\b)|\bwork(?:ing)? (?:days?|hours|shifts?|place|load|tasks?|"
     r"performance|attendance|routines?|role|deadlines?|and|or)\b|\bworkplace\b|\bjobs?\b|"
     r"\bemploy(?:ment|er|ed)\b|\bpost-shift\b|\b(?:night|day|late|early|evening|work) shifts?\b|"
-    r"\bco-?workers?\b|\bcolleagues?\b",
+    r"\bco-?workers?\b|\bcolleagues?\b|\bpaid work\b|\b(?:return|back) to (?:paid )?work\b",
     re.IGNORECASE,
 )
 _NAMES_WORK = re.compile(r"\b(?:work|job|employ\w*|career|paid)\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ _ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"weigh", re.I), r"(?i:weigh[- ]?ins?\b|weighing|weight checks?|weighed)"),
     (re.compile(r"^medications?$|medicine|pharmaco", re.I),
      r"(?i:medication|pharmacotherap\w*|antidepressants?|\bssris?\b)"),
-    (re.compile(r"^groups?$|group therapy", re.I), r"(?i:\bgroups?\b)"),
+    (re.compile(r"^groups?$|group therapy|group sessions?|group work", re.I), r"(?i:\bgroups?\b)"),
     (re.compile(r"prolonged exposure", re.I), r"(?i:prolonged exposure)|\bPE\b"),
 )  # fmt: skip
 
