@@ -38,6 +38,17 @@ _ASCII = {
 }
 
 
+def pdf_text(text: str, unicode_font: bool) -> str:
+    """Text the PDF's font can draw: as it is with the Unicode font, else folded to Latin-1
+    (dashes, quotes and ≤/≥ spelled out, other marks decomposed, the rest replaced)."""
+    if unicode_font:
+        return text
+    for k, v in _ASCII.items():
+        text = text.replace(k, v)
+    text = unicodedata.normalize("NFKD", text)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
 def find_font() -> tuple[Path, Path, Path] | None:
     for folder in _FONT_DIRS:
         for regular, bold, italic in _FONT_FILES:
@@ -57,12 +68,7 @@ class _PlanPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
 
     def t(self, text: str) -> str:
-        if self.unicode_font:
-            return text
-        for k, v in _ASCII.items():
-            text = text.replace(k, v)
-        text = unicodedata.normalize("NFKD", text)
-        return text.encode("latin-1", "replace").decode("latin-1")
+        return pdf_text(text, self.unicode_font)
 
     def header(self) -> None:
         self.set_font(self.family, "", 8)

@@ -9,12 +9,11 @@ packet's: numbers from the measures file, placeholders where a number or a decis
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from fpdf import FPDF
 
 from assistant import instruments
-from assistant.export.pdf import find_font
+from assistant.export.pdf import find_font, pdf_text
 from assistant.plan import TreatmentPlan
 from assistant.progress.engine import ObjectiveProgress
 from assistant.progress.measures import MeasuresFile
@@ -23,7 +22,6 @@ from assistant.progress.report import ProgressReport
 from assistant.progress.review import SUGGESTED, ObjectiveDisposition, evidence
 from assistant.progress.safety import REVIEW_NOW
 
-_ASCII = {"—": "-", "–": "-", "“": '"', "”": '"', "’": "'", "≤": "<=", "≥": ">="}
 _BAND_SHADES = ((246, 246, 246), (232, 232, 232))
 W, H = 170.0, 58.0  # chart size in mm
 
@@ -37,12 +35,7 @@ class _PacketPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
 
     def t(self, text: str) -> str:
-        if self.unicode_font:
-            return text
-        for k, v in _ASCII.items():
-            text = text.replace(k, v)
-        text = unicodedata.normalize("NFKD", text)
-        return text.encode("latin-1", "replace").decode("latin-1")
+        return pdf_text(text, self.unicode_font)
 
     def header(self) -> None:
         self.set_font(self.fam, "", 8)
