@@ -392,6 +392,42 @@ def test_simultaneous_saves_keep_exactly_one_and_refuse_the_other(
     assert [h.version for h in history] == [1, 2]
 
 
+def test_reads_while_another_clinician_saves_never_look_like_tampering(
+    store: PlanStore, team: Team
+) -> None:
+    """A read between another caller's reads of the plan row and of its versions once
+    took a half-seen save for tampering and wrote a false 'tamper' audit entry."""
+    plan = example_plan()
+    pid = store.create(team.ana, plan).plan_id
+    stop = threading.Event()
+    failures: list[str] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                store.get(team.ana, pid)
+            except Exception as exc:
+                failures.append(f"{type(exc).__name__}: {exc}")
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        for version in range(1, 16):
+            doc = plan.model_copy(update={"strengths": [f"edit {version}"]})
+            store.save(team.ana, pid, doc, expected_version=version)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert failures == []
+    assert [h.version for h in store.history(team.ana, pid)][-1] == 16
+    with Session(store.engine) as s:
+        actions = s.scalars(text("SELECT action FROM audit_log")).all()
+    assert "tamper" not in actions
+
+
 # ---------------------------------------------------------------- migrations
 
 

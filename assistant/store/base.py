@@ -73,7 +73,10 @@ class StoreBase:
         )
 
     def _load(self, s: Session, actor: Account, plan_id: int) -> Plan:
-        row = s.get(Plan, plan_id)
+        # Locked for the rest of the transaction (PostgreSQL; SQLite's transactions hold
+        # the database's write lock from their start): the checks below read the plan's
+        # versions and entries, which another caller must not change between the reads.
+        row = s.get(Plan, plan_id, with_for_update=True)
         if row is None:
             raise StoreError(f"there is no plan {plan_id}: see `assistant plan list`")
         if not may_read(actor, row):
@@ -162,6 +165,6 @@ class StoreBase:
         if extra is not None:
             extra(s, expected)
         s.commit()
-        owner = self.accounts.by_id(row.owner_id)
+        owner = self.accounts.by_id(row.owner_id, s)
         log.info("plan %s saved as version %s (%s)", row.id, version, action)
         return StoredPlan(row.id, version, status, owner.username, actor.username, now, doc)

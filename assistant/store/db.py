@@ -27,10 +27,23 @@ HEAD = "0004"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The driver's own transaction handling starts a transaction only before a write, so
+    # the reads before it are not one snapshot: a plan row read before another writer's
+    # commit and its versions read after it look like tampering. SQLAlchemy takes over
+    # (see _sqlite_begin) once the driver stops issuing BEGIN itself.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Every transaction takes the write lock when it starts. Each store call writes an
+    audit entry, so it would need the lock anyway; taking it first makes its reads one
+    consistent view and makes concurrent callers queue (busy_timeout) instead of failing
+    when a reader tries to become a writer."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -61,6 +74,7 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"the database driver is not installed ({exc.name})") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -79,16 +93,17 @@ def _migrating(engine: Engine) -> Iterator[Any]:
     a batch migration copies a table and drops the old one, which they would refuse."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
+        # The pragma is ignored inside a transaction, so it goes to the driver directly,
+        # outside the one SQLAlchemy would begin.
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 yield conn
         finally:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -294,7 +294,7 @@ def verify_links(s: Session, plan_id: int) -> list[Problem]:
     """The chain around one plan's audit entries, without walking the whole log: each has
     its predecessor and its successor (or is the newest, as the head says), and the head
     is the newest entry. Finds a deleted or changed entry next to any of the plan's."""
-    last = s.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one()
+    last = _held_head(s)
     other = aliased(AuditEntry)
     mine = select(AuditEntry.id).where(AuditEntry.plan_id == plan_id)
     no_before = s.scalars(
@@ -332,8 +332,17 @@ def verify_links(s: Session, plan_id: int) -> list[Problem]:
     return out
 
 
+def _held_head(s: Session) -> str:
+    """The chain's newest hash, with the head row locked for the rest of the transaction
+    (as ``append`` does), so no entry is added while the log is being read: otherwise a
+    head read before another caller's commit and entries read after it look tampered."""
+    return s.execute(
+        select(AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+
+
 def verify_chain(s: Session) -> list[Problem]:
-    last = s.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one()
+    last = _held_head(s)
     rows = s.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000))
     return check_chain((r[0] for r in rows), last)
 

@@ -157,7 +157,7 @@ class PlanStore(WorkflowSteps):
                     PlanVersion.document_hash == digest, PlanVersion.status == "signed"
                 )
             ):
-                row = s.get(Plan, pv.plan_id)
+                row = s.get(Plan, pv.plan_id, with_for_update=True)
                 if (
                     row is not None
                     and integrity.version_hash(pv) == pv.content_hash

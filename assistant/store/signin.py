@@ -190,9 +190,13 @@ class SignIn:
         with Session(self.engine) as s:
             return account_of(self._user(s, username))
 
-    def by_id(self, user_id: int) -> Account:
-        with Session(self.engine) as s:
-            user = s.get(User, user_id)
-            if user is None:
-                raise StoreError(f"no user with id {user_id}")
-            return account_of(user)
+    def by_id(self, user_id: int, s: Session | None = None) -> Account:
+        """The account with ``user_id``; inside a store transaction pass its session (a
+        second one would wait for the first one's lock)."""
+        if s is None:
+            with Session(self.engine) as own:
+                return self.by_id(user_id, own)
+        user = s.get(User, user_id)
+        if user is None:
+            raise StoreError(f"no user with id {user_id}")
+        return account_of(user)

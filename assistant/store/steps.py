@@ -44,7 +44,7 @@ class WorkflowSteps(StoreBase):
                 raise self._conflict(s, row, expected)
             self._verified(s, actor, row)
             supervised = row.supervisor_id is not None
-            owner = self.accounts.by_id(row.owner_id)
+            owner = self.accounts.by_id(row.owner_id, s)
             if by_supervisor and not supervises(actor, row):
                 raise AccessDenied(f"only {owner.username}'s supervisor can {action} this plan")
             if not by_supervisor and action != "sign" and actor.id != owner.id:
