@@ -14,7 +14,6 @@ import typer
 
 from assistant.cli.users import login, user_app
 from assistant.errors import AccessDenied, StoreError
-from assistant.store.files import write_private
 
 plan_app = typer.Typer(help="Keep, review and sign plans in the plan store.", no_args_is_help=True)
 
@@ -112,6 +111,8 @@ def plan_show(
     store, me = _login(user, password_stdin)
     got = store.get(me, plan_id, version)
     if output:
+        from assistant.store.files import write_private
+
         write_private(output, got.plan.dumps().encode("utf-8"))
         typer.echo(f"plan {plan_id} version {got.version} written to {output}")
     else:
@@ -314,6 +315,8 @@ def plan_export(
         raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     store, me = _login(user, password_stdin)
     out = store.export(me, plan_id, fmt, version=version)
+    from assistant.store.files import write_private
+
     write_private(output, out.data)
     kind = "final" if out.final else "marked DRAFT — not final"
     typer.echo(f"wrote {output} ({len(out.data)} bytes, version {out.version}, {kind})")
@@ -349,6 +352,8 @@ def export(
         from assistant.cli.drafting import refuse_overwriting
 
         refuse_overwriting(target, intake_path)
+    from assistant.store.files import write_private
+
     write_private(target, data)
     typer.echo(f"wrote {target} ({len(data)} bytes)")
     if plan.status == "signed" and not kept:
