@@ -86,3 +86,5 @@ def page() -> None:
         for p, when in box.due:
             late = " (overdue)" if when < dt.date.today() else ""
             _row(p, f"review due {when.isoformat()}{late}")
+        st.caption("Read each plan against its measures and store the review as a new version.")
+        common.page_link("progress", "Go to Review progress", ":material/arrow_forward:")

@@ -1,16 +1,21 @@
 """Review progress: read one of your signed plans against a measures file, choose each
 objective's disposition (pre-filled from the numbers) with a rationale, and store the review
-as a new version of the plan (then submitted and signed like any plan)."""
+as a new version of the plan (then submitted and signed like any plan). A plan already
+reviewed offers its latest review's packet (Markdown, PDF, FHIR R4) for the same measures
+file."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, get_args
 
 import streamlit as st
 
 from assistant.text import escape_markdown as esc
 from assistant.ui import common
+
+log = logging.getLogger(__name__)
 
 WORDS = {
     "met": "met",
@@ -38,6 +43,53 @@ def _measures(as_of: dt.date) -> Any | None:
     except measures_mod.MeasuresError as exc:
         st.error(f"{up.name} was refused: " + "; ".join(exc.problems))
         return None
+
+
+PACKET_LABELS = {
+    "md": ("Markdown", "text/markdown", ".md"),
+    "pdf": ("PDF", "application/pdf", ".pdf"),
+    "fhir": ("FHIR R4 Bundle", "application/fhir+json", ".json"),
+}
+
+
+def _packet(me: Any, plan_id: int, measures: Any) -> None:
+    """The latest review's packet as downloads. A refused measures file is shown where the
+    buttons would be; a format that cannot be made is named and the others stay offered."""
+    from assistant.errors import AssistantError
+    from assistant.store import review_packet
+
+    try:
+        got = review_packet.latest_review(common.store(), me, plan_id, measures)
+    except AssistantError as exc:
+        st.subheader("Review packet")
+        st.error(str(exc))
+        return
+    if got is None:
+        return
+    st.subheader("Review packet")
+    state = "signed" if got.signed else "not signed yet: the files say so"
+    st.caption(
+        f"The review of version {got.record.reviews_version} as of "
+        f"{got.record.as_of.isoformat()} ({state})."
+    )
+    cols = st.columns(len(review_packet.FORMATS))
+    for col, fmt in zip(cols, review_packet.FORMATS, strict=True):
+        label, mime, suffix = PACKET_LABELS[fmt]
+        try:
+            data = review_packet.render(got, fmt)
+        except Exception as exc:  # one format's failure leaves the others available
+            log.warning("review packet %s failed: %s", fmt, type(exc).__name__)
+            col.error(f"Packet {label} could not be made from this review; the others are ready.")
+            continue
+        col.download_button(
+            f"Download packet: {label}",
+            data=data,
+            file_name=f"plan-{plan_id}-review-{got.record.as_of.isoformat()}-packet{suffix}",
+            mime=mime,
+            key=f"pr_packet.{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def _form(report: Any, prefilled: list[Any]) -> list[Any]:
@@ -94,6 +146,7 @@ def page() -> None:
     measures = _measures(as_of)
     if measures is None:
         return
+    _packet(me, pick.plan_id, measures)
     store = common.store()
     report, prefilled = reviews.prepare(store, me, pick.plan_id, measures, as_of=as_of)
     if report.review_now:
