@@ -3,15 +3,16 @@
 Each function reads :class:`~assistant.facts.model.CaseFacts` and the drafting rules in
 ``knowledge/rules/`` and returns plan items or wording: the dose the level of care sets,
 the mandate's outer bound and release scope, maintenance for an abstinent substance,
-the medical step for withdrawal, risk to others, work wording for a person who does not
-work, and the notes a clinician needs (caregivers, the trauma-therapy alternative).
+the medical step for withdrawal, risk to others, and the notes a clinician needs
+(caregivers, the trauma-therapy alternative). Work wording is in
+:mod:`assistant.drafting.workfit`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from assistant.drafting import medicines
 from assistant.facts.model import BaselineFact, CaseFacts, RiskToOthersFact, SubstanceFact
@@ -371,66 +372,6 @@ def safety_step_actions(
         for s in facts.safety_steps
         if s.kind not in (skip or set())
     ]
-
-
-# ---------------------------------------------------------------- work wording
-
-
-def _work_pattern(rules: DraftingRules) -> re.Pattern[str]:
-    return _phrase_pattern(rules.work_phrases)
-
-
-def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
-    ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.IGNORECASE)
-
-
-def names_work_goal(facts: CaseFacts) -> bool:
-    return any(
-        re.search(r"\b(?:work|job|employ\w*|career)\b", g.text, re.I) for g in facts.client_goals
-    )
-
-
-def fit_work_wording(text: str, facts: CaseFacts, rules: DraftingRules) -> str | None:
-    """``text`` as it fits this person: unchanged when they work or name a work goal; with
-    school wording for a student; None when it is about work and they do not work."""
-    if facts.works:
-        return text
-    if names_work_goal(facts):
-        current = _phrase_pattern(rules.current_job_phrases)
-        return None if rules.current_job_phrases and current.search(text) else text
-    pat = _work_pattern(rules)
-    if not pat.search(text):
-        return text
-    if facts.occupation is not None and facts.occupation.status == "student":
-        swaps = rules.student_swaps
-        keys = sorted(swaps, key=len, reverse=True)
-        swap = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
-
-        def repl(m: re.Match[str]) -> str:
-            new = swaps[m.group(0).lower()]
-            return new[0].upper() + new[1:] if m.group(0)[0].isupper() else new
-
-        swapped = swap.sub(repl, text)
-        if not pat.search(swapped):
-            return swapped
-    trimmed = _WORK_CLAUSE.sub("", text)
-    trimmed = re.sub(r"\s{2,}", " ", trimmed).replace(" ,", ",")
-    if trimmed != text and not pat.search(trimmed):
-        return trimmed[:1].upper() + trimmed[1:]
-    return None
-
-
-# "work and ", "work attendance and ", ", work hours": a work item in a list of several
-_WORK_CLAUSE = re.compile(
-    r"\b(?:usual\s+)?work(?:\s+(?:attendance|hours|days?|routines?|role))?\s+and\s+"
-    r"|,\s*(?:usual\s+)?work(?:\s+(?:attendance|hours|days?|routines?|role))?(?=\s*(?:,|and\b|or\b))",
-    re.IGNORECASE,
-)
-
-
-def end_date(start: date, weeks: int) -> date:
-    return start + timedelta(weeks=weeks)
 
 
 def programme_interventions(
