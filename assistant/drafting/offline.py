@@ -6,8 +6,6 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
-import re
-
 from assistant import notices as notices_mod
 from assistant.drafting import casefit, compose, measures, safety
 from assistant.drafting.choose import ObjectivePicker, renumber
@@ -22,10 +20,11 @@ from assistant.drafting.select import (
 )
 from assistant.drafting.sequencing import order_of_work
 from assistant.drafting.timeline import build_timeline
+from assistant.drafting.trauma import TraumaChoice
 from assistant.facts import extract
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
-from assistant.knowledge import InterventionOption, KnowledgeBase, ObjectiveTemplate, Presentation
+from assistant.knowledge import KnowledgeBase, ObjectiveTemplate, Presentation
 from assistant.plan import (
     DraftInfo,
     Goal,
@@ -49,8 +48,7 @@ class OfflineDrafter:
     def __init__(self, knowledge: KnowledgeBase, review_interval_days: int = 90):
         self.kb = knowledge
         self.review_interval_days = review_interval_days
-        self._trauma: dict[str, str] = {}
-        self._trauma_notes: list[str] = []
+        self._trauma = TraumaChoice(knowledge.rules)
 
     # ------------------------------------------------------------------ entry
 
@@ -62,7 +60,7 @@ class OfflineDrafter:
         facts: CaseFacts | None = None,
     ) -> TreatmentPlan:
         facts = facts or extract(intake)
-        self._trauma, self._trauma_notes = {}, []
+        self._trauma = TraumaChoice(self.kb.rules)
         notices = notices_mod.notices(intake)
         skip_paths = {n.path for n in notices if n.kind == "instruction"}
         warnings = [f"{n.path}: {n.message}" for n in notices]
@@ -130,7 +128,7 @@ class OfflineDrafter:
                 0, safety.safety_goal(self.kb, intake, problems[0].id, interventions, facts)
             )
         renumber(goals, interventions)
-        self._name_chosen_therapy(goals)
+        self._trauma.name_chosen(goals)
         plan_safety = safety.section(intake, facts, self.kb.rules)
 
         timeline = build_timeline(
@@ -146,7 +144,7 @@ class OfflineDrafter:
         if self.kb.rules is not None:
             casefit.programme_interventions(interventions, facts, self.kb.rules)
         sequencing = order_of_work(intake, groups, facts, self.kb.rules)
-        sequencing += picker.notes + self._trauma_notes
+        sequencing += picker.notes + self._trauma.notes
         plan = TreatmentPlan(
             header=Header(
                 client_name=intake.client.name,
@@ -320,76 +318,13 @@ class OfflineDrafter:
             if not ok_o:
                 warnings.append(f"{o.name} not proposed: {why}.")
         ok.sort(key=lambda o: -preference_score(o, prefs))
-        ok = self._one_trauma_therapy(pres, ok, prefs)
+        ok = self._trauma.narrow(pres, ok, prefs)
         chosen = ok[:1]
         for o in chosen:
             compose.add_intervention(
                 pres.id, pres.version, o, objective_id, interventions, prefs.scheduling
             )
         return [o.id for o in chosen]
-
-    def _name_chosen_therapy(self, goals: list[Goal]) -> None:
-        """An objective that lists the trauma-focused therapies as options ('all CPT sessions
-        ..., or PE ..., or EMDR ...') names only the one chosen for this plan."""
-        rules = self.kb.rules
-        if rules is None or not self._trauma:
-            return
-        short = rules.trauma_alternatives.short
-        chosen = {short[c] for c in self._trauma.values() if c in short}
-        others = set(short.values()) - chosen
-        names = "|".join(re.escape(n) for n in short.values())
-        option = re.compile(rf"(?:(?<=: )|(?<=, or ))[^,;:]*?\b(?:{names})\b[^,;:]*")
-        for g in goals:
-            for o in g.objectives:
-                found = option.findall(o.text)
-                if len(found) < 2:
-                    continue
-                text = o.text
-                for opt in found:
-                    says = set(re.findall(rf"\b(?:{names})\b", opt))
-                    if says and not says & chosen and says <= others:
-                        text = text.replace(f", or {opt}", "").replace(f"{opt}, or ", "")
-                if text != o.text:
-                    o.text = text
-                    o.provenance.suggested_text = text
-
-    def _one_trauma_therapy(
-        self, pres: Presentation, ok: list[InterventionOption], prefs: Preferences
-    ) -> list[InterventionOption]:
-        """One trauma-focused therapy per problem: the first one chosen stays the choice, and
-        the next allowed one is named as the alternative with the reason to pick it."""
-        rules = self.kb.rules
-        if rules is None:
-            return ok
-        trauma = rules.trauma_alternatives
-        options = {i.id: i for i in pres.interventions}
-        chosen_id = self._trauma.get(pres.id)
-        if chosen_id is None:
-            if not ok or ok[0].id not in trauma.therapies:
-                return ok
-            chosen_id = self._trauma[pres.id] = ok[0].id
-            others = [
-                options[t]
-                for t in trauma.therapies
-                if t in options and t != chosen_id and allowed(options[t], prefs)[0]
-            ]
-            others.sort(key=lambda o: -preference_score(o, prefs))
-            if others:
-                alt = others[0]
-                self._trauma_notes.append(
-                    " ".join(
-                        trauma.text.format(
-                            chosen=options[chosen_id].name,
-                            alternative=alt.name,
-                            reason=trauma.reason.get(alt.id, "the client's preference"),
-                        ).split()
-                    )
-                )
-            return ok
-        rest = [o for o in ok if o.id not in trauma.therapies]
-        if len(rest) == len(ok):
-            return ok
-        return [options[chosen_id], *rest]
 
 
 def compose_basis(g: ProblemGroup) -> str:
