@@ -14,16 +14,15 @@ drafter writes from the intake alone instead of pretending a template fits.
 
 The index lives under ``settings.index_dir`` (or on a shared Chroma server when
 ``CHROMA_HOST`` is set) and is rebuilt only when the knowledge files change: their
-``content_hash`` is stored in the collection metadata. chromadb, onnxruntime and bm25s
+``content_hash`` is stored in the collection metadata (:mod:`assistant.retrieval.index`). chromadb, onnxruntime and bm25s
 are imported inside functions so that commands which need no index stay fast.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,12 +33,15 @@ from assistant import knowledge as knowledge_mod
 from assistant.config import Settings, get_settings
 from assistant.errors import RetrievalError
 from assistant.retrieval.documents import Doc, Kind, _lines, documents
+from assistant.retrieval.index import COLLECTION, IndexInfo, KnowledgeIndex, make_client
 
 __all__ = [
+    "COLLECTION",
     "Doc",
     "Hit",
     "IndexInfo",
     "IntakeMatches",
+    "KnowledgeIndex",
     "Kind",
     "Retriever",
     "code_matches",
@@ -56,7 +58,6 @@ if TYPE_CHECKING:
 
 KINDS: tuple[str, ...] = ("presentation", "goal", "objective", "intervention", "module", "example")
 
-COLLECTION = "tpa-knowledge"
 # Blended score under which no template counts as close: set between the weakest real
 # query of evals/retrieval.jsonl (about 0.40) and off-topic text (0.27 at most).
 FLOOR = 0.33
@@ -79,45 +80,11 @@ class Hit(BaseModel):
     below_floor: bool
 
 
-class IndexInfo(BaseModel):
-    built: bool
-    documents: int
-    embedded: int = Field(
-        default=0, description="Documents embedded by this build; the rest had known vectors."
-    )
-    seconds: float
-    content_hash: str
-    location: str = ""
-
-
 class IntakeMatches(BaseModel):
     presentations: list[Hit]
     hits: list[Hit]
     no_close_template: bool
     per_problem: list[list[Hit]]
-
-
-def make_client(settings: Settings) -> Any:
-    """A chromadb client: HTTP when ``chroma_host`` is set, else a persistent local one."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    try:
-        if settings.chroma_host:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises many kinds
-        where = (
-            f"the shared index at {settings.chroma_host}:{settings.chroma_port} "
-            "(check CHROMA_HOST / CHROMA_PORT, or unset CHROMA_HOST to use the local index)"
-            if settings.chroma_host
-            else f"the local index at {settings.index_dir}"
-        )
-        raise RetrievalError(f"could not open {where}: {exc}") from exc
 
 
 @dataclass
@@ -145,9 +112,8 @@ class Retriever:
     ) -> None:
         self.settings = settings or get_settings()
         self.kb = knowledge or knowledge_mod.load_cached()
-        self._client = client
-        self._collection: Any = None
         self._docs = documents(self.kb)
+        self._index = KnowledgeIndex(self.settings, self.kb.content_hash, self._docs, client)
         self._by_id = {d.id: n for n, d in enumerate(self._docs)}
         self._doc_tokens = [frozenset(tokens(d.text)) for d in self._docs]
         self._rarity: dict[str, int] = {}
@@ -157,7 +123,6 @@ class Retriever:
         self._record_kind = {r.id: r.kind for r in self.kb.records()}
         self._bm25: Any = None
         self._lock = threading.Lock()
-        self.embedded = 0  # documents embedded by the last build (the rest were known)
 
     @property
     def docs(self) -> list[Doc]:
@@ -166,39 +131,18 @@ class Retriever:
 
     @property
     def location(self) -> str:
-        s = self.settings
-        return f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.index_dir)
+        return self._index.location
 
-    def _open(self, create: bool) -> Any:
-        from assistant.embeddings import ChromaMiniLM, register_with_chromadb
-
-        register_with_chromadb()
-        if self._client is None:
-            self._client = make_client(self.settings)
-        if not create:
-            return self._client.get_or_create_collection(
-                COLLECTION, embedding_function=ChromaMiniLM()
-            )
-        return self._client.create_collection(
-            COLLECTION,
-            embedding_function=ChromaMiniLM(),
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"content_hash": self.kb.content_hash, "embedding": ChromaMiniLM.NAME},
-        )
+    @property
+    def embedded(self) -> int:
+        """Documents embedded by the last build (the rest had known vectors)."""
+        return self._index.embedded
 
     def ensure_index(self, rebuild: bool = False) -> IndexInfo:
         """Build the index if it is missing, stale (knowledge changed) or ``rebuild`` is set."""
-        with self._lock, self._build_lock():
+        with self._lock, self._index.build_lock():
             start = time.perf_counter()
-            try:
-                built = self._ensure(rebuild)
-            except RetrievalError:
-                raise
-            except Exception as exc:
-                raise RetrievalError(
-                    f"the knowledge index at {self.location} could not be used ({exc}); "
-                    "rebuild it with `python -m assistant index --rebuild`"
-                ) from exc
+            built = self._index.ensure(rebuild)
             if self._bm25 is None:
                 self._bm25 = self._build_bm25()
             return IndexInfo(
@@ -209,64 +153,6 @@ class Retriever:
                 content_hash=self.kb.content_hash,
                 location=self.location,
             )
-
-    @contextlib.contextmanager
-    def _build_lock(self) -> Iterator[None]:
-        """Hold the index folder's lock file while checking or building the local index, so
-        the app and a command started together never build over each other."""
-        if self.settings.chroma_host:
-            yield  # a shared Chroma server orders its own writes
-            return
-        import fcntl
-
-        folder = self.settings.index_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / ".build.lock", "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def _ensure(self, rebuild: bool) -> bool:
-        if self._collection is not None and not rebuild:
-            return False
-        try:
-            col = self._open(create=False)
-        except RetrievalError:
-            raise
-        except Exception:
-            if not rebuild:  # e.g. a collection made with another embedding function
-                raise
-            col = None
-        if (
-            col is not None
-            and not rebuild
-            and (col.metadata or {}).get("content_hash") == self.kb.content_hash
-            and col.count() == len(self._docs)
-        ):
-            self._collection = col
-            return False
-        from assistant.retrieval.vectors import embed_documents
-
-        assert self._client is not None  # opened by _open()
-        if col is not None or COLLECTION in [c.name for c in self._client.list_collections()]:
-            self._client.delete_collection(COLLECTION)
-        col = self._open(create=True)
-        vectors, self.embedded = embed_documents(
-            [d.text for d in self._docs], cache_dir=self.settings.index_dir
-        )
-        step = 500
-        for i in range(0, len(self._docs), step):
-            chunk = self._docs[i : i + step]
-            col.add(
-                ids=[d.id for d in chunk],
-                documents=[d.text for d in chunk],
-                metadatas=[d.metadata() for d in chunk],
-                embeddings=list(vectors[i : i + step]),
-            )
-        self._collection = col
-        return True
 
     def _build_bm25(self) -> Any:
         import bm25s
@@ -285,11 +171,11 @@ class Retriever:
         ``vectors`` may carry the query embeddings when the caller already has them."""
         from assistant.embeddings import get_encoder
 
-        if self._collection is None or self._bm25 is None:
+        if self._index.collection is None or self._bm25 is None:
             self.ensure_index()
         if vectors is None:
             vectors = get_encoder().encode(list(queries))
-        result = self._collection.query(
+        result = self._index.collection.query(
             query_embeddings=list(vectors),
             n_results=len(self._docs),
             include=["distances"],
