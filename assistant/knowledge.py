@@ -77,6 +77,13 @@ class ObjectiveTemplate(_Strict):
             "is 0 rather than a figure to record."
         ),
     )
+    zero_because: str | None = Field(
+        default=None,
+        description=(
+            "With taught_in_therapy: why the count starts at 0, in place of 'not yet taught' "
+            "(e.g. a written plan made in therapy: 'no written relapse plan recorded at intake')."
+        ),
+    )
     builds_on_step: str | None = Field(
         default=None,
         description=(
@@ -185,6 +192,38 @@ class Section(_Strict):
     body: str
 
 
+class BehaviouralTarget(_Strict):
+    """A first target for a behaviour count or duration the intake measured and no objective
+    template covers, from a cited source; the clinician confirms it with the client."""
+
+    id: str
+    measure_words: list[str] = Field(
+        min_length=1, description="Any of these (lower case) in the baseline's measure."
+    )
+    unit_words: list[str] = Field(
+        default_factory=list, description="When set, one of these is in the measure or unit."
+    )
+    exclude_words: list[str] = Field(
+        default_factory=list, description="None of these may be in the measure or unit."
+    )
+    direction: Literal["decrease", "increase"]
+    value: float
+    comparator: Literal["<", "<=", "=", ">="]
+    text: str = Field(description="The target as the objective reads it ('3 a day').")
+    why: str
+    not_for: list[Literal["child", "adolescent", "older_adult", "perinatal"]] = Field(
+        default_factory=list
+    )
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _states_value(self) -> BehaviouralTarget:
+        shown = str(int(self.value)) if float(self.value).is_integer() else f"{self.value:g}"
+        if shown not in self.text.split():
+            raise ValueError(f"text '{self.text}' does not state the value {shown}")
+        return self
+
+
 class Module(_Strict):
     """Cross-cutting guidance (safety planning, SMART writing, audit criteria, instruments)."""
 
@@ -198,7 +237,12 @@ class Module(_Strict):
     sections: list[Section] = Field(min_length=1)
     objectives: list[ObjectiveTemplate] = Field(default_factory=list)
     interventions: list[InterventionOption] = Field(default_factory=list)
+    targets: list[BehaviouralTarget] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
+    citations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Full references for source ids that are not in the clinical-facts sheet.",
+    )
 
 
 class ExamplePlan(_Strict):
@@ -246,6 +290,10 @@ class KnowledgeBase(BaseModel):
             if record_id in table:
                 return table[record_id]
         raise KnowledgeError(f"knowledge record '{record_id}' does not exist")
+
+    def targets(self) -> list[tuple[Module, BehaviouralTarget]]:
+        """Every behavioural target with the module that cites it."""
+        return [(m, t) for m in self.modules.values() for t in m.targets]
 
     def for_code(self, code: str) -> list[Presentation]:
         """Presentations that list ``code`` exactly, or its category (``F43.1`` for ``F43.10``)."""

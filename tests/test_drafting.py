@@ -193,6 +193,9 @@ def test_every_suggestion_carries_provenance() -> None:
         ("alcohol_court_mandated.json", "Adaptation (treatment is mandated)"),
         ("insomnia_older_adult.json", "Adaptation (older adult)"),
         ("adolescent_depression_15.json", "Adaptation (adolescent client)"),
+        # pregnancy read from the presenting problem: the GAD record's perinatal note
+        ("gad_perinatal_pregnant.json", "Adaptation (pregnant or in the year after birth)"),
+        ("ocd_postpartum_intrusive.json", "Adaptation (pregnant or in the year after birth)"),
     ],
 )
 def test_sequencing_and_adaptations_come_from_the_records(case: str, expected: str) -> None:
@@ -200,3 +203,12 @@ def test_sequencing_and_adaptations_come_from_the_records(case: str, expected: s
         intake_mod.load(Path(__file__).resolve().parents[1] / "evals" / "cases" / case)
     ).plan
     assert any(expected in s for s in plan.sequencing), plan.sequencing
+
+
+def test_no_perinatal_adaptation_outside_the_perinatal_period() -> None:
+    plan = draft(
+        intake_mod.load(
+            Path(__file__).resolve().parents[1] / "evals" / "cases" / "gad_secondary_phq9_isi.json"
+        )
+    ).plan
+    assert not any("pregnant or in the year after birth" in s for s in plan.sequencing)

@@ -64,9 +64,14 @@ def test_sources_cite_ids_from_the_facts_sheet() -> None:
     assert len(source_ids) > 50
     unknown = set()
     for rec in KB.records():
-        for s in rec.sources:
-            if s.id not in source_ids:
-                unknown.add((rec.id, s.id))
+        # a module may cite beyond the sheet only with the full reference written out
+        own = getattr(rec, "citations", {})
+        cited = [s.id for s in rec.sources] + [
+            s.id for t in getattr(rec, "targets", []) for s in t.sources
+        ]
+        for sid in cited:
+            if sid not in source_ids and len(own.get(sid, "")) < 40:
+                unknown.add((rec.id, sid))
     assert not unknown, sorted(unknown)
 
 
@@ -95,7 +100,15 @@ def test_content_hash_changes_with_content(tmp_path: Path) -> None:
     shutil.copytree(knowledge.KNOWLEDGE_DIR, tmp_path / "k")
     before = knowledge.load(tmp_path / "k").content_hash
     f = tmp_path / "k" / "presentations" / "gad.yaml"
-    f.write_text(f.read_text().replace("version: 1", "version: 2", 1))
+    bumped = re.sub(
+        r"^version: (\d+)",
+        lambda m: f"version: {int(m[1]) + 1}",
+        f.read_text(),
+        count=1,
+        flags=re.M,
+    )
+    assert bumped != f.read_text()
+    f.write_text(bumped)
     assert knowledge.load(tmp_path / "k").content_hash != before
 
 

@@ -242,7 +242,7 @@ def fill_objective(
                         f"{matched.measure} ({baseline.text}) already at or above {fmt(rule.value)}",
                     )
         elif template.taught_in_therapy:
-            baseline = Baseline(value=0, text="0", source=NOT_TAUGHT)
+            baseline = Baseline(value=0, text="0", source=template.zero_because or NOT_TAUGHT)
         elif template.baseline_measure:
             baseline = Baseline(
                 value=None, text=placeholder("baseline", f"ask about {template.baseline_measure}")
@@ -283,7 +283,7 @@ def fill_objective(
     elif rule.kind == "completion":
         text = text.rstrip(".") + f" (baseline 0: {NOT_YET})."
     elif template.taught_in_therapy and matched is None and inst is None:
-        text = text.rstrip(".") + f" (baseline 0: {NOT_TAUGHT})."
+        text = text.rstrip(".") + f" (baseline 0: {template.zero_because or NOT_TAUGHT})."
     elif baseline.is_placeholder and baseline.text not in text:
         text = text.rstrip(".") + f" (baseline {baseline.text})."
     elif baseline.value is not None and baseline.text not in text:

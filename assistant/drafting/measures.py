@@ -10,12 +10,13 @@ intake score and how often it is repeated (the registry's cadence).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
 from assistant import instruments
-from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
-from assistant.knowledge import DraftingRules, ObjectiveTemplate
+from assistant.facts.model import BaselineFact, CaseFacts, ClientGoalFact, MeasureFact
+from assistant.knowledge import BehaviouralTarget, DraftingRules, Module, ObjectiveTemplate
 from assistant.plan import (
     Baseline,
     MonitoredMeasure,
@@ -25,6 +26,7 @@ from assistant.plan import (
     Timeframe,
     placeholder,
 )
+from assistant.text import figures
 
 _STOP = {
     "per", "week", "weeks", "day", "days", "month", "months", "times", "time", "with", "from",
@@ -110,15 +112,88 @@ def _direction(b: BaselineFact, rules: DraftingRules) -> Literal["decrease", "in
     return "increase" if any(w in text for w in rule.more_words) else "decrease"
 
 
+def _improves(b: BaselineFact, direction: str, value: float, comparator: str) -> bool:
+    """True when reaching ``value`` is a change for the better from the baseline."""
+    if direction == "decrease":
+        return b.low > value or (comparator == "<" and b.low >= value)
+    return b.high < value
+
+
+def cited_target(
+    b: BaselineFact,
+    targets: Sequence[tuple[Module, BehaviouralTarget]],
+    facts: CaseFacts | None,
+) -> tuple[Module, BehaviouralTarget] | None:
+    """The knowledge target for this baseline: its words match, the person is not in a
+    group the source leaves out, and reaching it improves on the baseline (the target's
+    direction wins: 11 hours of sleep a night is brought down, 5 is brought up)."""
+    about = f"{b.measure} {b.unit}".lower()
+    pop = facts.population if facts is not None else None
+    for mod, t in targets:
+        if not any(w in about for w in t.measure_words):
+            continue
+        if t.unit_words and not any(w in about for w in t.unit_words):
+            continue
+        if any(w in about for w in t.exclude_words):
+            continue
+        if pop is not None and (
+            pop.age_band in t.not_for or (pop.perinatal and "perinatal" in t.not_for)
+        ):
+            continue
+        if _improves(b, t.direction, t.value, t.comparator):
+            return mod, t
+    return None
+
+
+_UNIT_WORDS = ("minute", "hour", "day", "week", "night", "time", "meal")
+
+
+def client_target(
+    b: BaselineFact, facts: CaseFacts | None, direction: str
+) -> tuple[ClientGoalFact, float] | None:
+    """A figure the client named in a goal about this very measure ('shower in 10
+    minutes' for minutes in the shower): one figure, in the measure's own units, that
+    improves on the baseline."""
+    if facts is None:
+        return None
+    about = f"{b.measure} {b.unit}".lower()
+    for g in facts.client_goals:
+        if not g.baseline or not g.baseline.startswith(f"{b.measure}:"):
+            continue
+        found = sorted(figures(g.text))
+        said = g.text.lower()
+        if len(found) != 1 or not any(u in said and u in about for u in _UNIT_WORDS):
+            continue
+        if _improves(b, direction, found[0], "<=" if direction == "decrease" else ">="):
+            return g, found[0]
+    return None
+
+
 def composed_objective(
-    b: BaselineFact, rules: DraftingRules, oid: str, when: date, weeks: int
+    b: BaselineFact,
+    rules: DraftingRules,
+    oid: str,
+    when: date,
+    weeks: int,
+    *,
+    targets: Sequence[tuple[Module, BehaviouralTarget]] = (),
+    facts: CaseFacts | None = None,
 ) -> Objective:
-    """An objective written from the baseline itself, for a figure no template measures."""
+    """An objective written from the baseline itself, for a figure no template measures.
+    Its target is, in order: none for harm ('0'), the client's own figure from a goal
+    about the measure, a cited knowledge target, or a visible placeholder."""
     rule = rules.composed_objective
     direction: Literal["decrease", "increase", "achieve"] = _direction(b, rules)
     source = b.measured_by or "the client's log"
     unit = b.unit.strip()
     about = f"{b.measure} {b.unit}".lower()
+    note = f"composed from the intake baseline ({b.evidence[0].path if b.evidence else b.id})"
+    cited: tuple[Module, BehaviouralTarget] | None = None
+    own = None if direction == "achieve" else client_target(b, facts, direction)
+    if own is None:
+        cited = cited_target(b, targets, facts)
+    if cited is not None and cited[1].value == 0 and b.high > 0:
+        direction = "decrease"
     if direction == "decrease" and b.high > 0 and any(w in about for w in rule.zero_target_words):
         text = rule.zero_target.format(
             measure=b.measure, baseline=b.value, unit=unit, weeks=weeks, source=source
@@ -130,6 +205,31 @@ def composed_objective(
         )
         target = Target(value=0, text="0", comparator="=")
         direction = "achieve"
+    elif own is not None:
+        goal, value = own
+        shown = f"{fmt(value)} or {'less' if direction == 'decrease' else 'more'}"
+        template = rule.decrease if direction == "decrease" else rule.increase
+        text = template.format(
+            measure=b.measure, baseline=b.value, unit=unit, target=shown, weeks=weeks, source=source
+        )
+        comparator = "<=" if direction == "decrease" else ">="
+        target = Target(value=value, text=shown, comparator=comparator)
+        path = goal.evidence[0].path if goal.evidence else goal.id
+        note += f"; target from the client's goal ({path}): '{goal.text}'"
+    elif cited is not None:
+        mod, t = cited
+        direction = t.direction
+        template = rule.decrease if direction == "decrease" else rule.increase
+        text = template.format(
+            measure=b.measure,
+            baseline=b.value,
+            unit=unit,
+            target=t.text,
+            weeks=weeks,
+            source=source,
+        )
+        target = Target(value=t.value, text=t.text, comparator=t.comparator)
+        note += f"; target from {mod.id} / {t.id}: {t.why} - confirm it with the client"
     else:
         hint = placeholder("target", rule.target_placeholder)
         template = rule.decrease if direction == "decrease" else rule.increase
@@ -150,10 +250,13 @@ def composed_objective(
         frequency="weekly",
         stage="outcome",
         provenance=Provenance(
-            source="intake",
+            source="knowledge" if cited is not None else "intake",
+            record_id=cited[0].id if cited is not None else None,
+            record_version=cited[0].version if cited is not None else None,
+            item_id=cited[1].id if cited is not None else None,
             authorship="suggested",
             suggested_text=text,
-            note=f"composed from the intake baseline ({b.evidence[0].path if b.evidence else b.id})",
+            note=note,
         ),
     )
 

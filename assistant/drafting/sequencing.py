@@ -75,6 +75,8 @@ def _adaptation_keys(intake: Intake, facts: CaseFacts | None = None) -> list[tup
         keys += [("adolescent", "adolescent client"), ("caregiver", "adolescent client")]
     elif age >= 65:
         keys.append(("older_adult", "older adult"))
+    if facts is not None and facts.population is not None and facts.population.perinatal:
+        keys.append(("perinatal", "pregnant or in the year after birth"))
     text = " ".join([intake.notes, intake.treatment_history, *intake.preferences]).lower()
     if any(w in text for w in _MANDATED) or (facts and facts.legal and facts.legal.mandated):
         keys.append(("mandated", "treatment is mandated"))
