@@ -123,3 +123,59 @@ def test_edit_parts_reload_add_remove_resubmit_diff(page: Any, tmp_path: Path) -
     expect(page.get_by_text(re.compile(r"What changed since the last submission"))).to_be_visible()
     expect(page.get_by_text("Goal 1, objective 4").first).to_be_visible()
     no_traceback(page)
+
+
+def _download_bytes(page: Any, label: str) -> bytes:
+    with page.expect_download() as got:
+        page.get_by_role("button", name=label).click()
+    saved = ARTIFACTS / got.value.suggested_filename
+    got.value.save_as(str(saved))
+    return saved.read_bytes()
+
+
+def test_over_long_objective_still_exports_markdown_pdf_and_fhir(page: Any, tmp_path: Path) -> None:
+    import json
+
+    from fhir.resources.R4B.bundle import Bundle
+
+    from tests.store_fixtures import example_plan
+
+    store = _store(tmp_path)
+    ana = store.accounts.login("ana", PASSWORD)
+    store.create(ana, example_plan())
+    store.engine.dispose()
+    # the objective's own sentence (so the wording check still passes), then a long account
+    # of how each practice is logged: over 3,000 characters in one objective
+    note = " Each practice is logged in the diary with its time, place and the worry it followed."
+
+    sign_in(page, "ana")
+    nav(page, "Draft")
+    page.get_by_role("button", name="Open this plan").click()
+    idle(page)
+    wording = card(page, "obj-1-2").get_by_label("Objective wording", exact=True)
+    long_text = wording.input_value().rstrip() + note * 40
+    assert len(long_text) > 3_000
+    wording.fill(long_text)
+    wording.press("Tab")
+    idle(page)
+    card(page, "obj-1-2").get_by_role("button", name="Save edit").click()
+    idle(page)
+    saved = card(page, "obj-1-2").get_by_label("Objective wording", exact=True).first
+    expect(saved).to_have_value(long_text)
+    no_traceback(page)
+
+    nav(page, "Export")  # the plan open on the Draft page, with the long objective
+    expect(page.get_by_text(re.compile(r"could not be made"))).to_have_count(0)
+    md = _download_bytes(page, "Download Markdown").decode("utf-8")
+    assert long_text in " ".join(md.split())
+    pdf = _download_bytes(page, "Download PDF")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2_000
+    fhir = _download_bytes(page, "Download FHIR R4 Bundle")
+    Bundle.model_validate_json(fhir)  # raises when the bundle is not valid FHIR R4
+    goals = [
+        e["resource"]["description"]["text"]
+        for e in json.loads(fhir)["entry"]
+        if e["resource"]["resourceType"] == "Goal"
+    ]
+    assert long_text in goals
+    no_traceback(page)
