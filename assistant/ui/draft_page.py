@@ -22,6 +22,7 @@ from assistant.ui import (
     common,
     facts_page,
     items,
+    model_progress,
     plan_editor,
     review_context,
     sign_box,
@@ -83,9 +84,10 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
                 status.write("Opening the knowledge index (built on first use)")
                 retriever = common.retriever()
             status.write(f"Writing the draft ({drafter})")
+            chosen, live = model_progress.drafter(drafter, status)  # the model's steps shown
             result = draft(
                 intake,
-                drafter,
+                chosen,
                 profile=profile,
                 knowledge=kb,
                 retriever=retriever,
@@ -95,7 +97,10 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
             status.update(label="The draft could not be made", state="error")
             st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
             return
-        status.update(label="Draft ready", state="complete", expanded=False)
+        if live is not None:
+            live.finish(result.plan)
+        else:
+            status.update(label="Draft ready", state="complete", expanded=False)
     facts_page.attach(result.plan, intake)
     common.set_plan(result.plan, None, None, dirty=True)
     st.session_state["plan_intake"] = intake
@@ -343,6 +348,7 @@ def page() -> None:
     profile = st.session_state.get("draft_profile", "default")
     report = validate(plan, plan_intake, profile)
     _summary(plan, report)
+    model_progress.summary(plan)
     for n in st.session_state.get("plan_notices", []):
         st.warning(esc(f"Intake note ({n.path}): {n.message}"))
     comments: list[Any] = []
