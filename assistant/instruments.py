@@ -20,6 +20,8 @@ import yaml
 from pydantic import ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 
+from assistant.text import fmt
+
 _STRICT = ConfigDict(extra="forbid")
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "instruments.yaml"
 
@@ -66,7 +68,7 @@ class Instrument:
 
     @property
     def range_text(self) -> str:
-        return f"{_fmt(self.low)}-{_fmt(self.high)}"
+        return f"{fmt(self.low)}-{fmt(self.high)}"
 
     def in_range(self, score: float) -> bool:
         return self.low <= score <= self.high
@@ -92,10 +94,6 @@ class Instrument:
             if f is not None:
                 out.add(f.value)
         return out
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _load(path: Path = REGISTRY_FILE) -> tuple[tuple[Instrument, ...], dict[str, str]]:

@@ -30,6 +30,7 @@ from assistant.plan import (
     placeholder,
 )
 from assistant.store import review
+from assistant.text import fmt
 from assistant.validation import lint_objective
 from assistant.validation.rules_agreement import contradictions
 
@@ -60,10 +61,6 @@ def figure(text: str) -> tuple[float | None, float | None]:
             return None, None
         m = m2
     return float(m.group(1)), (float(m.group(2)) if m.group(2) else None)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def target_phrase(t: Target) -> str:
@@ -98,7 +95,7 @@ def render_sentence(o: Objective) -> str:
 def _figures_of(m: Baseline | Target | None) -> list[str]:
     if m is None or m.value is None:
         return []
-    return [_fmt(m.value)] + ([_fmt(m.high)] if m.high is not None else [])
+    return [fmt(m.value)] + ([fmt(m.high)] if m.high is not None else [])
 
 
 def _swap(text: str, old: str, new: str) -> str | None:

@@ -8,7 +8,11 @@
   "half", "a third", "a dozen", "twice") and :func:`words_to_digits` writes them as digits.
 * :func:`figures` is the one definition of a figure a reader would check: digits and
   number words, but not dates, ICD-10 codes, instrument names (PHQ-9), item ids, phone,
-  fax or social-security numbers, or placeholders.
+  fax or social-security numbers, or placeholders; :func:`fmt` writes a figure back the
+  way a plan shows it ("10", not "10.0").
+* :data:`DENIES` is the "denies" family a plan must not use for a risk nobody assessed.
+* :func:`stems` (first five letters of content words) and :func:`suffix_stem` (plural and
+  tense endings off) are the two light stemmers; callers pick the one their matching needs.
 * :func:`escape_markdown` and :func:`defang_markdown` make untrusted text safe to show as
   Markdown: no image, link or HTML in it can render, so nothing is fetched from elsewhere.
 """
@@ -137,6 +141,16 @@ def number_words(text: str) -> list[tuple[tuple[int, int], float]]:
     return out
 
 
+def number_value(token: str) -> float:
+    """A count written as digits or as one number word: "7" and "seven" are both 7.0."""
+    word = token.strip().lower()
+    if word in _UNITS:
+        return float(_UNITS[word])
+    if word in _TENS:
+        return float(_TENS[word])
+    return float(word)
+
+
 def _digits(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(round(value, 4))
 
@@ -183,6 +197,16 @@ def _strip_non_figures(text: str, keep_names: bool = False) -> str:
     return _ITEM_ID.sub(" ", t)
 
 
+def fmt(x: float) -> str:
+    """A figure as a plan writes it: whole numbers without a decimal point ("10"), others
+    in their shortest form ("2.5")."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+# "denies", "denied", "deny": writing a risk as absent, which only an assessment can say
+DENIES = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def figures(text: str) -> frozenset[float]:
     """Every figure a reader would see in ``text``: digits and number words, ignoring dates,
@@ -205,6 +229,21 @@ _WORD = re.compile(r"[a-z][a-z-]{2,}")
 def stems(text: str) -> set[str]:
     """The first five letters of each content word (the project's light stemmer)."""
     return {w[:5] for w in _WORD.findall(normalise(text).lower()) if w not in _STOP}
+
+
+def suffix_stem(word: str, min_left: int = 3, y_for_ies: bool = True) -> str:
+    """``word`` without one plural or tense ending ("-ies" to "-y" when ``y_for_ies``, then
+    "-ing", "-ed", "-es", "-s"), provided at least ``min_left`` letters remain.
+
+    >>> [suffix_stem(w) for w in ("worries", "checking", "checked", "panics")]
+    ['worry', 'check', 'check', 'panic']
+    """
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if suffix == "ies" and not y_for_ies:
+            continue
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_left:
+            return word[: -len(suffix)] + repl
+    return word
 
 
 @lru_cache(maxsize=8192)

@@ -18,6 +18,7 @@ from assistant.drafting import medicines
 from assistant.facts.model import BaselineFact, CaseFacts, RiskToOthersFact, SubstanceFact
 from assistant.knowledge import DraftingRules, LevelOfCare
 from assistant.plan import Baseline, Intervention, Objective, Provenance, Target, Timeframe
+from assistant.text import fmt
 
 RULES_ID = "drafting-rules"
 
@@ -67,7 +68,7 @@ def programme_dose(facts: CaseFacts, lvl: LevelOfCare, weeks_cap: int) -> Dose:
     days = facts.level_of_care.days_per_week or lvl.days_per_week
     hours = facts.level_of_care.hours_per_day or lvl.hours_per_day
     weeks = min(lvl.programme_weeks or weeks_cap, weeks_cap)
-    freq = lvl.frequency.format(days=days, hours=_num(hours) if hours else "several")
+    freq = lvl.frequency.format(days=days, hours=fmt(hours) if hours else "several")
     minutes = int(hours * 60) if hours else lvl.session_minutes
     return Dose(
         frequency=freq,
@@ -77,10 +78,6 @@ def programme_dose(facts: CaseFacts, lvl: LevelOfCare, weeks_cap: int) -> Dose:
         sessions_max=days * weeks,
         step_down=_clean(lvl.step_down),
     )
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def weeks_to_deadline(facts: CaseFacts, start: date) -> int | None:

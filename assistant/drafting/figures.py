@@ -5,13 +5,12 @@ and the evals."""
 
 from __future__ import annotations
 
-import re
-
 from assistant.intake import Intake
+from assistant.text import DENIES
 from assistant.validation.numbers import intake_numbers as _intake_pair
 from assistant.validation.numbers import numbers_in
 
-DENIES = re.compile(r"\bden(?:y|ies|ied)\b", re.IGNORECASE)
+__all__ = ["DENIES", "intake_numbers", "numbers", "show"]
 
 
 def numbers(text: str) -> frozenset[float]:

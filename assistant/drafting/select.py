@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.intake import Intake, PresentingProblem
 from assistant.knowledge import InterventionOption, KnowledgeBase, Presentation
+from assistant.text import suffix_stem
 
 _WORD = re.compile(r"[a-z][a-z'-]+")
 _STOP = frozenset(
@@ -90,17 +91,10 @@ def words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _stem(w: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            return w[: -len(suffix)]
-    return w
-
-
 def overlap(a: str, b: str) -> float:
     """Share of ``a``'s content words (stemmed) that also occur in ``b``."""
-    wa = {_stem(w) for w in words(a)}
-    wb = {_stem(w) for w in words(b)}
+    wa = {suffix_stem(w, min_left=4, y_for_ies=False) for w in words(a)}
+    wb = {suffix_stem(w, min_left=4, y_for_ies=False) for w in words(b)}
     if not wa:
         return 0.0
     return len(wa & wb) / len(wa)

@@ -10,8 +10,8 @@ import re
 from assistant.facts.model import CaseFacts, Evidence, LegalFact, OccupationFact
 from assistant.facts.quotes import clause, evidence
 from assistant.intake import Intake
+from assistant.text import number_value
 
-_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _N = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven)"
 _DAYS = re.compile(
     _N + r"\s+(?:days|mornings|afternoons|evenings|sessions)\s+(?:a|per|each)\s+week", re.I
@@ -100,10 +100,6 @@ def about_someone_else(text: str, at: int) -> bool:
     return _SOMEONE_ELSE.search(text, start, at) is not None
 
 
-def _num(text: str) -> float:
-    return float(_NUMBER.get(text.lower(), 0) or text)
-
-
 def level_of_care_hours(intake: Intake, facts: CaseFacts) -> None:
     """Days a week and hours a day of a programme, when the notes say so."""
     loc = facts.level_of_care
@@ -113,9 +109,9 @@ def level_of_care_hours(intake: Intake, facts: CaseFacts) -> None:
             continue
         hours = _HOURS.search(text, days.end(), days.end() + 40)
         end = hours.end() if hours else days.end()
-        loc.days_per_week = int(_num(days.group(1)))
+        loc.days_per_week = int(number_value(days.group(1)))
         if hours:
-            loc.hours_per_day = _num(hours.group(1))
+            loc.hours_per_day = number_value(hours.group(1))
         loc.evidence.append(evidence(path, text, days.start(), end))
 
 

@@ -6,14 +6,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from assistant.text import suffix_stem
+
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-
-
-def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + repl
-    return word
 
 
 # Pronouns and auxiliaries on top of bm25s's short (Lucene) list: "her" or "has" in a
@@ -38,7 +33,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for w in _WORD.findall(text.lower()):
         parts = [w, *re.split(r"[.\-]", w)] if ("-" in w or "." in w) else [w]
-        out.extend(_stem(p) for p in parts if p and p not in stop)
+        out.extend(suffix_stem(p) for p in parts if p and p not in stop)
     return out
 
 
