@@ -83,7 +83,7 @@ def _run_draft(intake: Any, drafter: str, use_index: bool) -> None:
             if use_index:
                 status.write("Opening the knowledge index (built on first use)")
                 retriever = common.retriever()
-            status.write(f"Writing the draft ({drafter})")
+            status.write(model_progress.WRITING.get(drafter, "Writing the draft"))
             chosen, live = model_progress.drafter(drafter, status)  # the model's steps shown
             result = draft(
                 intake,

@@ -36,6 +36,10 @@ STEPS = {
     "interventions": "choosing among the retrieved interventions",
     "facts": "case facts from the intake's free text",
 }
+WRITING = {
+    "offline": "Writing the offline draft",
+    "llm": "Writing the offline draft, then asking the model to improve it",
+}
 OUTCOMES = {
     "used": "answered",
     "invalid": "answered in a form that could not be read",
