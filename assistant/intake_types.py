@@ -17,6 +17,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
 
+from assistant import field_errors
+from assistant.field_errors import show
+
 MAX_TEXT = 20_000
 MAX_DIGITS = 9  # a figure in an intake never needs more; longer ones are typing slips or attacks
 
@@ -33,7 +36,7 @@ def iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"must be a date written YYYY-MM-DD; got {_show(value)}")
+        raise ValueError(f"must be a date written YYYY-MM-DD; got {show(value)}")
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -42,7 +45,7 @@ def iso_date(value: Any) -> Any:
 
 def number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number; got {_show(value)}")
+        raise ValueError(f"must be a number; got {show(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
     if abs(value) >= 10**MAX_DIGITS:
@@ -66,7 +69,7 @@ def count_or_range(value: Any) -> Any:
             return value.strip()
     raise ValueError(
         f"must be a number or a range such as '4-5' (at most {MAX_DIGITS} digits); "
-        f"got {_show(value)}"
+        f"got {show(value)}"
     )
 
 
@@ -97,70 +100,9 @@ def visible_name(value: str) -> str:
     return visible(value)
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-# ---------------------------------------------------------------- error wording
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "intake"
-
-
-def _message(err: Any) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of treatment-intake/1 (check the spelling)"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}; got {_show(err.get('input'))}"
-    if kind == "string_too_long":
-        return f"is longer than the limit of {ctx.get('max_length', MAX_TEXT):,} characters"
-    if kind == "too_long":
-        limit = ctx.get("max_length")
-        return f"has {ctx.get('actual_length', 'too many')} entries; the limit is {limit}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_short":
-        return "needs at least one entry"
-    if kind == "string_unicode":
-        return "contains a broken character (a lone UTF-16 surrogate); retype it"
-    if kind in ("string_type",):
-        return f"must be text; got {_show(err.get('input'))}"
-    if kind in ("list_type",):
-        return "must be a list"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be an object with named fields"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false (without quotes); got {_show(err.get('input'))}"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return str(err["msg"])
-
-
-_BRANCHES = ("int", "float", "str", "bool", "literal['not_assessed']")
-
-
 def problems_from(exc: ValidationError) -> list[str]:
     """Pydantic's errors as ``path: reason`` lines in a clinician's words."""
-    problems = []
-    for err in exc.errors():
-        # drop the validator and union-branch markers pydantic adds to a location
-        loc = tuple(
-            p for p in err["loc"] if not (isinstance(p, str) and (p in _BRANCHES or "[" in p))
-        )
-        problems.append(f"{_path(loc)}: {_message(err)}")
-    return list(dict.fromkeys(problems))
+    return field_errors.problems(exc, "treatment-intake/1", "intake", MAX_TEXT)
 
 
 IsoDate = Annotated[date, BeforeValidator(iso_date)]

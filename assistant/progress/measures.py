@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from assistant import instruments
+from assistant import field_errors, instruments
 from assistant.errors import AssistantError
 from assistant.progress import thresholds
 
@@ -133,44 +133,6 @@ class MeasuresFile(_Model):
 # ---------------------------------------------------------------- error wording
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif "[" in part or part in ("int", "float", "str"):
-            continue  # pydantic's validator and union markers
-        else:
-            out += ("." if out else "") + part
-    return out or "measures"
-
-
-def _message(err: Any) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return f"is not a field of {FORMAT} (check the spelling)"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}; got {err.get('input')!r}"
-    if kind == "string_too_long":
-        return f"is longer than the limit of {ctx.get('max_length', MAX_TEXT):,} characters"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_long":
-        return f"has more than the limit of {ctx.get('max_length', MAX_LIST):,} entries"
-    if kind == "string_type":
-        return f"must be text; got {err.get('input')!r}"
-    if kind == "list_type":
-        return "must be a list"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be an object with named fields"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return str(err["msg"])
-
-
 def _semantic_problems(m: MeasuresFile, today: date) -> list[str]:
     problems = []
     for i, e in enumerate(m.entries):
@@ -240,8 +202,7 @@ def parse(data: Any, today: date | None = None) -> MeasuresFile:
     try:
         m = MeasuresFile.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{_path(tuple(e['loc']))}: {_message(e)}" for e in exc.errors()]
-        raise MeasuresError(list(dict.fromkeys(problems))) from None
+        raise MeasuresError(field_errors.problems(exc, FORMAT, "measures", MAX_TEXT)) from None
     problems = _semantic_problems(m, today)
     if problems:
         raise MeasuresError(problems)
