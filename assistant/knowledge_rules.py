@@ -26,6 +26,13 @@ class LevelOfCare(_Strict):
     session_minutes: int = Field(ge=10, le=480)
     frequency: str
     step_down: str = ""
+    discharge_criteria: list[str] = Field(
+        default_factory=list,
+        description=(
+            "When the programme ends (step-down criteria); they come first, and a record's "
+            "criteria that need longer than the programme are left for the next level of care."
+        ),
+    )
     note: str = ""
 
     @property

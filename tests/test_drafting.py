@@ -212,3 +212,28 @@ def test_no_perinatal_adaptation_outside_the_perinatal_period() -> None:
         )
     ).plan
     assert not any("pregnant or in the year after birth" in s for s in plan.sequencing)
+
+
+def test_a_day_programme_ends_on_step_down_criteria_it_can_meet() -> None:
+    """A 3-week partial hospitalisation cannot wait for 'four weeks running' or 'the last
+    month': its discharge criteria are the programme's step-down criteria first, and a
+    record's criterion that needs longer than the programme is marked for after step-down."""
+    from assistant.drafting.timeline import _longer_than
+
+    plan = draft(
+        intake_mod.load(
+            Path(__file__).resolve().parents[1]
+            / "evals"
+            / "cases"
+            / "mdd_partial_hospitalization.json"
+        )
+    ).plan
+    tl = plan.timeline
+    assert tl.estimated_weeks == 3
+    assert "step-down" in tl.discharge_criteria[2]
+    longer = [c for c in tl.discharge_criteria if _longer_than(c, 3)]
+    assert longer and all(c.startswith("after step-down: ") for c in longer)
+    assert _longer_than("at or above target for four weeks running", 3)
+    assert _longer_than("no more than one missed work day in the last month", 3)
+    assert not _longer_than("PHQ-9 below 5 at two consecutive sessions", 3)
+    assert not _longer_than("abstinent for 2 consecutive weeks", 3)

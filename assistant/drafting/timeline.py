@@ -61,6 +61,11 @@ def build_timeline(
     if ordered is not None:
         lo, hi = min(lo, ordered), min(hi, ordered)
     lvl = casefit.level_of_care(facts, rules) if rules else None
+    if lvl is not None and lvl.discharge_criteria:
+        steps = [" ".join(c.split()) for c in lvl.discharge_criteria]
+        criteria = steps + [
+            f"after step-down: {c}" if _longer_than(c, weeks) else c for c in criteria
+        ]
     if lvl is not None:
         dose = casefit.programme_dose(facts, lvl, weeks)
         freq, minutes, lo, hi = (
@@ -83,6 +88,30 @@ def build_timeline(
         discharge_criteria=list(dict.fromkeys(criteria)),
         provenance=compose.knowledge_provenance(main.id, main.version, f"{main.id}.timeline", ""),
     )
+
+
+_WINDOW = re.compile(
+    r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    r"(?:consecutive\s+|straight\s+)?(?P<unit>weeks?|months?)\b"
+    r"|\b(?:last|past)\s+(?P<month>month)\b",
+    re.IGNORECASE,
+)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
+
+
+def _longer_than(criterion: str, weeks: int) -> bool:
+    """True when the criterion needs a run of time longer than ``weeks`` ('four weeks
+    running', 'in the last month'): it cannot be met inside a programme that short."""
+    for m in _WINDOW.finditer(criterion):
+        if m["month"]:
+            need = 4
+        else:
+            n = int(m["n"]) if m["n"].isdigit() else _WORDS[m["n"].lower()]
+            need = n * (4 if m["unit"].lower().startswith("month") else 1)
+        if need > weeks:
+            return True
+    return False
 
 
 def _review_dates(
