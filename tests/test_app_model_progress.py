@@ -163,11 +163,10 @@ def _live_page(base_url: str, intake_path: str, finish: bool) -> None:
 
     from assistant import intake
     from assistant.config import Settings
-    from assistant.drafting import draft, llm_client
+    from assistant.drafting import draft
     from assistant.drafting.llm_tasks import TaskDrafter
     from assistant.ui.model_progress import LiveProgress
 
-    llm_client.TICK_S = 0.4  # the reading reports come every 0.4 s instead of every 5 s
     settings = Settings(llm_base_url=base_url, llm_model="fake-model", llm_timeout_s=1.5)
     status = st.status("Drafting the plan…", expanded=True)  # left running unless finished
     live = LiveProgress(status)
@@ -177,7 +176,12 @@ def _live_page(base_url: str, intake_path: str, finish: bool) -> None:
 
 
 @pytest.mark.parametrize("finish", [False, True], ids=["while-drafting", "finished"])
-def test_the_status_box_shows_each_step_and_the_wait_for_the_slow_one(finish: bool) -> None:
+def test_the_status_box_shows_each_step_and_the_wait_for_the_slow_one(
+    finish: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.drafting import llm_client
+
+    monkeypatch.setattr(llm_client, "TICK_S", 0.4)  # 'still reading' every 0.4 s, not 5 s
     with fake_task_llm({"facts": ["slow"]}) as fake:
         fake.slow_seconds = 3.0  # the last step outlasts the 1.5 s wait
         at = AppTest.from_function(
