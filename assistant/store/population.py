@@ -20,14 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import AccessDenied, StoreError
-from assistant.plan import TreatmentPlan, loads
+from assistant.plan import TreatmentPlan
 from assistant.progress.measures import MeasuresError, MeasuresFile
 from assistant.progress.measures import load as load_measures
 from assistant.progress.notes import copy_forward_across
 from assistant.progress.report import assess
-from assistant.store.base import protect, stored_intake
-from assistant.store.models import Plan, PlanVersion, User
-from assistant.store.review_due import due_date, interval_days
+from assistant.store.models import Plan
+from assistant.store.review_due import due_date, interval_days, latest_signed
 
 __all__ = ["CaseloadItem", "Population", "Summary", "collect", "summarize"]
 
@@ -133,21 +132,13 @@ def collect(store: object, actor: object, measures_dir: Path, *, as_of: dt.date)
     items: list[CaseloadItem] = []
     with Session(store.engine) as s:  # type: ignore[attr-defined]
         for row in s.scalars(select(Plan).where(Plan.supervisor_id == me.id).order_by(Plan.id)):
-            pv = s.scalar(
-                select(PlanVersion)
-                .where(PlanVersion.plan_id == row.id, PlanVersion.status == "signed")
-                .order_by(PlanVersion.version.desc())
-                .limit(1)
-            )
-            if pv is None:
+            signed = latest_signed(s, row)
+            if signed is None:
                 continue
-            plan = loads(pv.document)
-            protect(plan)
-            intake = stored_intake(row)
-            owner = s.get(User, row.owner_id)
+            plan, intake = signed.plan, signed.intake
             items.append(
                 CaseloadItem(
-                    owner.username if owner else "?",
+                    signed.owner,
                     plan,
                     files.get(plan.header.record_id),
                     due_date(plan, intake) < as_of,  # until the review is signed

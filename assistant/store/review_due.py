@@ -24,7 +24,7 @@ from assistant.store.base import protect, stored_intake
 from assistant.store.gate import profile_for
 from assistant.store.models import Plan, PlanVersion, User
 
-__all__ = ["DueReview", "due_date", "due_reviews", "interval_days"]
+__all__ = ["DueReview", "SignedPlan", "due_date", "due_reviews", "interval_days", "latest_signed"]
 
 State = Literal["overdue", "due", "in_review", "scheduled"]
 WINDOW_DAYS = 14  # "due" this many days ahead
@@ -50,6 +50,33 @@ def due_date(plan: TreatmentPlan, intake: Intake | None = None) -> dt.date:
     by_interval = start + dt.timedelta(days=interval_days(plan, intake))
     planned = [d for d in plan.timeline.review_dates if d > start]
     return min([by_interval, *planned])
+
+
+@dataclass(frozen=True)
+class SignedPlan:
+    """A plan's latest signed version, the intake it was drafted from and its owner."""
+
+    version: int
+    plan: TreatmentPlan
+    intake: Intake | None
+    owner: str
+
+
+def latest_signed(s: Session, row: Plan) -> SignedPlan | None:
+    """The latest signed version of ``row`` (its client's identifiers registered for
+    redaction in logs), or None when the plan was never signed."""
+    pv = s.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.plan_id == row.id, PlanVersion.status == "signed")
+        .order_by(PlanVersion.version.desc())
+        .limit(1)
+    )
+    if pv is None:
+        return None
+    plan = loads(pv.document)
+    protect(plan)
+    owner = s.get(User, row.owner_id)
+    return SignedPlan(pv.version, plan, stored_intake(row), owner.username if owner else "?")
 
 
 @dataclass(frozen=True)
@@ -86,17 +113,10 @@ def due_reviews(
             .order_by(Plan.id)
         )
         for row in rows:
-            pv = s.scalar(
-                select(PlanVersion)
-                .where(PlanVersion.plan_id == row.id, PlanVersion.status == "signed")
-                .order_by(PlanVersion.version.desc())
-                .limit(1)
-            )
-            if pv is None:
+            signed = latest_signed(s, row)
+            if signed is None:
                 continue
-            plan = loads(pv.document)
-            protect(plan)
-            intake = stored_intake(row)
+            plan, intake = signed.plan, signed.intake
             when = due_date(plan, intake)
             left = (when - as_of).days
             state: State
@@ -110,13 +130,12 @@ def due_reviews(
                 state = "scheduled"
             if state == "scheduled" and not include_all:
                 continue
-            owner = s.get(User, row.owner_id)
             out.append(
                 DueReview(
                     row.id,
-                    owner.username if owner else "?",
+                    signed.owner,
                     plan.header.client_name,
-                    pv.version,
+                    signed.version,
                     when,
                     left,
                     state,
