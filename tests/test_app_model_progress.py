@@ -140,7 +140,7 @@ def test_when_the_model_fails_the_page_says_why_and_shows_the_offline_draft(
     assert {m.label: m.value for m in at.metric}["Errors"] == "0"
 
 
-def test_a_step_left_out_for_time_is_named() -> None:
+def test_the_fallback_line_says_why_the_model_edits_were_not_used() -> None:
     from assistant.plan import DraftInfo, ModelCall
     from assistant.ui.model_progress import fallback_line
 
@@ -216,3 +216,46 @@ def test_the_status_box_shows_each_step_and_the_wait_for_the_slow_one(
             "so this is the offline draft."
         ]
         assert not status.caption
+
+
+def _summary_page() -> None:
+    """The Draft page's account of a model draft whose last step ran out of time."""
+    from assistant.plan import ModelCall
+    from assistant.ui.model_progress import summary
+    from tests.store_fixtures import example_plan
+
+    plan = example_plan()
+    plan.draft.drafter, plan.draft.model = "llm", "fake-model"
+    plan.draft.model_calls = [
+        ModelCall(
+            task="goals",
+            attempts=2,
+            input_tokens=900,
+            output_tokens=120,
+            seconds=41.4,
+            edits_proposed=3,
+            edits_kept=2,
+            discarded=["model edit to goal 2 undone: validator GL02 the goal names no change"],
+        ),
+        ModelCall(task="problems", outcome="skipped"),
+    ]
+    summary(plan)
+
+
+def test_after_the_draft_a_step_left_out_for_time_is_named_and_each_step_accounted() -> None:
+    at = AppTest.from_function(_summary_page, default_timeout=30).run()
+    no_exceptions(at)
+    assert texts(at, "warning") == [
+        "The step 'problem statements about this person' was left out to stay within the "
+        "time budget; that part is the offline draft."
+    ]
+    (box,) = at.expander
+    assert box.label == "How the model (fake-model) drafted this plan: 2 step(s), 41 s"
+    assert [seen(str(m.value)) for m in box.markdown] == [
+        "Goals in the client's own words: answered; 900 tokens sent, 120 received in 41 s "
+        "(2 tries); 2 of 3 edits kept",
+        "Problem statements about this person: left out to stay within the time budget",
+    ]
+    assert [seen(str(c.value)) for c in box.caption] == [
+        "model edit to goal 2 undone: validator GL02 the goal names no change"
+    ]
