@@ -120,41 +120,61 @@ def apply_choices(
             )
             continue
         why = refusal("", reason, allowed_numbers=set(), keep_figures=False, injected=injected)
-        note_reason = "" if why else f": {reason.strip()}"
-        for iv in plan.interventions:
-            if objective_id in iv.objective_ids and iv.provenance.item_id not in picks:
-                iv.objective_ids = [x for x in iv.objective_ids if x != objective_id]
-        for item_id in picks:
-            existing = by_item.get(item_id)
-            if existing is not None:
-                if objective_id not in existing.objective_ids:
-                    existing.objective_ids = [*existing.objective_ids, objective_id]
-                existing.provenance = existing.provenance.model_copy(
-                    update={"note": f"kept by {model}{note_reason}"[:600]}
-                )
-                continue
-            rec, opt = kb.item(item_id)
-            if not isinstance(opt, InterventionOption):
-                continue
-            made: dict[str, Intervention] = {}
-            compose.add_intervention(rec.id, rec.version, opt, objective_id, made, scheduling)
-            new_iv = made[item_id].model_copy(
-                update={
-                    "id": f"I{len(plan.interventions) + 1}",
-                    "provenance": made[item_id].provenance.model_copy(
-                        update={
-                            "source": "model",
-                            "model": model,
-                            "note": f"chosen by {model} from {rec.id}{note_reason}"[:600],
-                        }
-                    ),
-                }
-            )
-            plan.interventions = [*plan.interventions, new_iv]
-            by_item[item_id] = new_iv
+        link_chosen(
+            plan, objective_id, picks, kb, scheduling, by_item, model, "" if why else reason.strip()
+        )
         kept += 1
     plan.interventions = [iv for iv in plan.interventions if iv.objective_ids]
     return kept, discarded
+
+
+def link_chosen(
+    plan: TreatmentPlan,
+    objective_id: str,
+    picks: list[str],
+    kb: KnowledgeBase,
+    scheduling: list[str],
+    by_item: dict[str, Intervention],
+    model: str,
+    reason: str | None = None,
+) -> None:
+    """Serve ``objective_id`` with the interventions ``picks`` (knowledge item ids) and no
+    others: a pick already in the plan gains the objective, a new one is added from the
+    knowledge base with the model named in its provenance. ``reason`` (already checked) goes
+    into each pick's note; with None the notes of interventions already there are kept."""
+    note_reason = f": {reason}" if reason else ""
+    for iv in plan.interventions:
+        if objective_id in iv.objective_ids and iv.provenance.item_id not in picks:
+            iv.objective_ids = [x for x in iv.objective_ids if x != objective_id]
+    for item_id in picks:
+        existing = by_item.get(item_id)
+        if existing is not None:
+            if objective_id not in existing.objective_ids:
+                existing.objective_ids = [*existing.objective_ids, objective_id]
+            if reason is not None:
+                existing.provenance = existing.provenance.model_copy(
+                    update={"note": f"kept by {model}{note_reason}"[:600]}
+                )
+            continue
+        rec, opt = kb.item(item_id)
+        if not isinstance(opt, InterventionOption):
+            continue
+        made: dict[str, Intervention] = {}
+        compose.add_intervention(rec.id, rec.version, opt, objective_id, made, scheduling)
+        new_iv = made[item_id].model_copy(
+            update={
+                "id": f"I{len(plan.interventions) + 1}",
+                "provenance": made[item_id].provenance.model_copy(
+                    update={
+                        "source": "model",
+                        "model": model,
+                        "note": f"chosen by {model} from {rec.id}{note_reason}"[:600],
+                    }
+                ),
+            }
+        )
+        plan.interventions = [*plan.interventions, new_iv]
+        by_item[item_id] = new_iv
 
 
 def _key(fact: Fact) -> str:

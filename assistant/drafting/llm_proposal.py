@@ -13,13 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.drafting import compose
 from assistant.drafting.guard import injected_phrases, locked_items, refusal
+from assistant.drafting.llm_apply import link_chosen
 from assistant.drafting.phi import Pseudonymiser
 from assistant.drafting.select import allowed, read_preferences
 from assistant.intake import Intake
-from assistant.knowledge import InterventionOption, KnowledgeBase
-from assistant.plan import Intervention, Provenance, TreatmentPlan
+from assistant.knowledge import KnowledgeBase
+from assistant.plan import Provenance, TreatmentPlan
 
 # objective id -> the interventions ({"id", "name"}) the model may choose from for it
 Options = dict[str, list[dict[str, str]]]
@@ -191,34 +191,5 @@ def _apply_choices(
                     f"model chose intervention(s) not on the list for {choice.objective_id}"
                 )
             continue
-        for iv in plan.interventions:
-            if choice.objective_id in iv.objective_ids and iv.provenance.item_id not in picks:
-                iv.objective_ids = [x for x in iv.objective_ids if x != choice.objective_id]
-        for item_id in picks:
-            existing = by_item.get(item_id)
-            if existing is not None:
-                if choice.objective_id not in existing.objective_ids:
-                    existing.objective_ids = [*existing.objective_ids, choice.objective_id]
-                continue
-            rec, opt = kb.item(item_id)
-            if not isinstance(opt, InterventionOption):
-                continue
-            made: dict[str, Intervention] = {}
-            compose.add_intervention(
-                rec.id, rec.version, opt, choice.objective_id, made, scheduling
-            )
-            new_iv = made[item_id].model_copy(
-                update={
-                    "id": f"I{len(plan.interventions) + 1}",
-                    "provenance": made[item_id].provenance.model_copy(
-                        update={
-                            "source": "model",
-                            "model": model_name,
-                            "note": f"chosen by {model_name} from {rec.id}",
-                        }
-                    ),
-                }
-            )
-            plan.interventions = [*plan.interventions, new_iv]
-            by_item[item_id] = new_iv
+        link_chosen(plan, choice.objective_id, picks, kb, scheduling, by_item, model_name)
     plan.interventions = [iv for iv in plan.interventions if iv.objective_ids]
