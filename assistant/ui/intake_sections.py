@@ -36,6 +36,20 @@ def text_box(label: str, key: str, *, area: bool = False, help: str | None = Non
     errors(k)
 
 
+def date_box(label: str, full_key: str, *, latest: dt.date | None = None) -> None:
+    """A date field (YYYY-MM-DD, none by default, up to today or ``latest``) and its errors."""
+    st.date_input(
+        label,
+        key=full_key,
+        value=None,
+        min_value=MIN_DATE,
+        max_value=latest or dt.date.today(),
+        format="YYYY-MM-DD",
+        persist_state=S,
+    )
+    errors(full_key)
+
+
 def row_header(section: str, row: int, title: str) -> None:
     c1, c2 = st.columns([5, 1])
     c1.markdown(f"**{title}**")
@@ -164,16 +178,7 @@ def assessments() -> None:
                 st.number_input("Score", key=sk, value=None, step=1, persist_state=S)
                 errors(sk)
             with c3:
-                st.date_input(
-                    "Date",
-                    key=dk,
-                    value=None,
-                    min_value=MIN_DATE,
-                    max_value=dt.date.today(),
-                    format="YYYY-MM-DD",
-                    persist_state=S,
-                )
-                errors(dk)
+                date_box("Date", dk)
             range_check(st.session_state.get(ik), st.session_state.get(sk))
     add_button("assessments", "Add an assessment")
 
@@ -241,6 +246,12 @@ def _ctx_word(v: object) -> str:
     return CONTEXT_WORDS.get(v, str(v))  # type: ignore[call-overload]
 
 
+def context_choice(label: str, full_key: str, options: list[str | None]) -> None:
+    """A circumstance picked from ``options`` in plain words ("Not stated" for none)."""
+    st.selectbox(label, options, key=full_key, format_func=_ctx_word, persist_state=S)
+    errors(full_key)
+
+
 def context() -> None:
     """The optional ``context`` block: circumstances the plan must fit (all optional)."""
     st.subheader("Circumstances")
@@ -261,27 +272,15 @@ def context() -> None:
     st.markdown("**Legal or mandated treatment**")
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        st.selectbox(
-            "Mandated",
-            MANDATED,
-            key=form.P + "context.legal.mandated",
-            format_func=_ctx_word,
-            persist_state=S,
-        )
-        errors(form.P + "context.legal.mandated")
+        context_choice("Mandated", form.P + "context.legal.mandated", MANDATED)
     with c2:
         text_box("Referred by", "context.legal.referred_by", help="e.g. drug court, employer")
     with c3:
-        st.date_input(
+        date_box(
             "Deadline",
-            key=form.P + "context.legal.deadline",
-            value=None,
-            min_value=MIN_DATE,
-            max_value=dt.date.today() + dt.timedelta(days=5 * 366),
-            format="YYYY-MM-DD",
-            persist_state=S,
+            form.P + "context.legal.deadline",
+            latest=dt.date.today() + dt.timedelta(days=5 * 366),
         )
-        errors(form.P + "context.legal.deadline")
     with c4:
         text_box(
             "Release scope",
@@ -317,32 +316,9 @@ def substances() -> None:
             with c1:
                 text_box("Substance", k + "substance")
             with c2:
-                st.selectbox(
-                    "Status",
-                    SUBSTANCE_STATUS,
-                    key=form.P + k + "status",
-                    format_func=_ctx_word,
-                    persist_state=S,
-                )
-                errors(form.P + k + "status")
+                context_choice("Status", form.P + k + "status", SUBSTANCE_STATUS)
             with c3:
-                st.date_input(
-                    "Since",
-                    key=form.P + k + "since",
-                    value=None,
-                    min_value=MIN_DATE,
-                    max_value=dt.date.today(),
-                    format="YYYY-MM-DD",
-                    persist_state=S,
-                )
-                errors(form.P + k + "since")
+                date_box("Since", form.P + k + "since")
             with c4:
-                st.selectbox(
-                    "Withdrawal",
-                    WITHDRAWAL,
-                    key=form.P + k + "withdrawal",
-                    format_func=_ctx_word,
-                    persist_state=S,
-                )
-                errors(form.P + k + "withdrawal")
+                context_choice("Withdrawal", form.P + k + "withdrawal", WITHDRAWAL)
     add_button("substance_status", "Add a substance")
