@@ -27,7 +27,10 @@ class Change:
 def _parts(o: Objective) -> str:
     b = o.baseline.text if o.baseline else "—"
     t = o.target.text if o.target else "—"
-    return f"baseline {b}; target {t}; {o.timeframe.text()}; measured by {o.measurement or '—'}"
+    parts = f"baseline {b}; target {t}; {o.timeframe.text()}; measured by {o.measurement or '—'}"
+    if o.status != "not_started":  # a plan review's dispositions show as status changes
+        parts += f"; status {o.status.replace('_', ' ')}"
+    return parts
 
 
 def _describe(kind: str, item: Any) -> str:

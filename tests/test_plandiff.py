@@ -21,3 +21,15 @@ def test_changes_are_named_in_words_with_before_and_after() -> None:
 
 def test_the_same_plan_has_no_changes() -> None:
     assert plandiff.compare(example_plan(), example_plan()) == []
+
+
+def test_an_objective_status_set_by_a_plan_review_is_a_change() -> None:
+    before = example_plan()
+    goal = before.goals[0]
+    met = goal.objectives[0].model_copy(update={"status": "met"})
+    after = before.model_copy(
+        update={"goals": [goal.model_copy(update={"objectives": [met, *goal.objectives[1:]]})]}
+    )
+    [change] = plandiff.compare(before, after)
+    assert change.where == "Goal 1, objective 1"
+    assert "status" not in change.before and change.after.endswith("; status met)")
