@@ -6,7 +6,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from assistant import instruments
@@ -100,7 +100,14 @@ class Context:
         """The first five letters of every word in the plan's text, strengths and client words."""
         parts = [t for _, t in self.texts] + self.plan.strengths
         parts += [g.client_words or "" for g in self.plan.goals]
-        return {w[:5] for w in re.findall(r"[a-z]+", " ".join(parts).lower())}
+        return set().union(*map(_word_stems, parts))
+
+
+@lru_cache(maxsize=8192)
+def _word_stems(text: str) -> frozenset[str]:
+    """The first five letters of every word in one text (most texts recur from check to
+    check while a plan is worked on, so each is read once)."""
+    return frozenset(w[:5] for w in re.findall(r"[a-z]+", text.lower()))
 
 
 # id(intake) -> (a weak reference to it, its facts); an entry goes when its intake does.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.plan import Objective
 from assistant.validation.context import Context
@@ -46,9 +48,42 @@ def _figures(pattern: re.Pattern[str], text: str) -> set[str]:
     out: set[str] = set()
     for m in pattern.finditer(text):
         for g in m.groups():
-            if g is not None and re.fullmatch(r"\d+(?:\.\d+)?", g):
+            if g is not None and _DIGITS.fullmatch(g):
                 out.add(_fmt(float(g)))
     return out
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_ANYWHERE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class _Said:
+    """The figures one objective sentence states, by what it offers them as."""
+
+    anywhere: frozenset[str]
+    baseline: frozenset[str]
+    target: frozenset[str]
+    weeks: frozenset[int]
+    dates: frozenset[str]
+
+
+@lru_cache(maxsize=8192)
+def _said(text: str) -> _Said:
+    """Read a sentence once: the same objective text is checked again and again as a plan
+    is worked on."""
+    if not any(ch.isdigit() for ch in text):
+        none: frozenset[str] = frozenset()
+        return _Said(none, none, none, frozenset(), none)
+    # Figures outside the timeframe and due date: a target of 8 is not stated by "8 weeks".
+    rest = _DATE.sub(" ", _WEEKS.sub(" ", text))
+    return _Said(
+        anywhere=frozenset(_figures(_ANYWHERE, rest)),
+        baseline=frozenset(_figures(_BASELINE, rest)),
+        target=frozenset(_figures(_TARGET_BEFORE, rest) | _figures(_TARGET_AFTER, rest)),
+        weeks=frozenset(_weeks_said(text)),
+        dates=frozenset(_DATE.findall(text)),
+    )
 
 
 def _values(o: Objective, part: str) -> set[str]:
@@ -68,16 +103,13 @@ def _weeks_said(text: str) -> set[int]:
 
 def contradictions(o: Objective) -> list[str]:
     """What the sentence says differently from the fields, in words (empty when they agree)."""
-    text = o.text
-    # Figures outside the timeframe and due date: a target of 8 is not stated by "8 weeks".
-    rest = _DATE.sub(" ", _WEEKS.sub(" ", text))
-    anywhere = _figures(re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)"), rest)
+    read = _said(o.text)
+    anywhere = read.anywhere
     out = []
-    for part, pattern in (("baseline", _BASELINE), ("target", _TARGET_BEFORE)):
+    for part in ("baseline", "target"):
         want = _values(o, part)
-        said = _figures(pattern, rest)
+        said = set(read.baseline if part == "baseline" else read.target)
         if part == "target":
-            said |= _figures(_TARGET_AFTER, rest)
             said -= _values(o, "baseline")  # "from 16 to below 10": 16 is not a target
         if want and said and not (want & anywhere):
             m = o.baseline if part == "baseline" else o.target
@@ -87,7 +119,7 @@ def contradictions(o: Objective) -> list[str]:
                 f"{part} field says {m.text}"
             )
     tf = o.timeframe
-    weeks = _weeks_said(text)
+    weeks = read.weeks
     if (
         tf.weeks
         and weeks
@@ -98,7 +130,7 @@ def contradictions(o: Objective) -> list[str]:
             f"the sentence gives the timeframe as {' or '.join(str(w) for w in sorted(weeks))} "
             f"weeks but the timeframe field says {tf.weeks} weeks"
         )
-    dates = set(_DATE.findall(text))
+    dates = read.dates
     if tf.by_date and dates and tf.by_date.isoformat() not in dates:
         out.append(
             f"the sentence gives the due date as {', '.join(sorted(dates))} but the timeframe "

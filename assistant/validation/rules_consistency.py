@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.facts.model import CaseFacts
 from assistant.plan import Objective, TreatmentPlan
@@ -40,6 +41,7 @@ def clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE.split(text) if c.strip()]
 
 
+@lru_cache(maxsize=16384)
 def affirms(text: str, pattern: re.Pattern[str]) -> bool:
     """True when ``pattern`` occurs in ``text`` in a clause that does not negate it first
     ("attend NA meetings" affirms NA; "declines NA; try SMART Recovery" does not)."""

@@ -152,8 +152,11 @@ _STOP = {
 }  # fmt: skip
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in _STOP}
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(
+        w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in _STOP
+    )
 
 
 def _about(b: BaselineFact, o: Objective) -> bool:
