@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import logs
 from assistant.drafting.offline import OfflineDrafter
@@ -18,6 +18,11 @@ from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase, load_cached
 from assistant.notices import Notice, notices
 from assistant.plan import TreatmentPlan
+from assistant.protocols import Retriever
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Hit
+    from assistant.validation.report import Report
 
 log = logs.get_logger(__name__)
 
@@ -34,13 +39,13 @@ class Drafter(Protocol):
 class DraftContext:
     knowledge: KnowledgeBase
     profile: str = "default"
-    retrieved: list[Any] = field(default_factory=list)
+    retrieved: list[Hit] = field(default_factory=list)
 
 
 @dataclass
 class DraftResult:
     plan: TreatmentPlan
-    report: Any  # assistant.validation.Report
+    report: Report
     notices: list[Notice]
 
     @property
@@ -49,8 +54,8 @@ class DraftResult:
 
 
 def _retrieval(
-    intake: Intake, retriever: Any | None
-) -> tuple[dict[str, float], list[str], list[Any]]:
+    intake: Intake, retriever: Retriever | None
+) -> tuple[dict[str, float], list[str], list[Hit]]:
     if retriever is None:
         return {}, [], []
     matches = retriever.for_intake(intake)
@@ -65,7 +70,7 @@ def draft(
     *,
     profile: str = "default",
     knowledge: KnowledgeBase | None = None,
-    retriever: Any | None = None,
+    retriever: Retriever | None = None,
     review_interval_days: int | None = None,
     facts: CaseFacts | None = None,
 ) -> DraftResult:

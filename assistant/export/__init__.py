@@ -6,13 +6,13 @@ validator is exported as final; everything else is marked "DRAFT — not final".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from assistant.errors import PlanError
 from assistant.intake import Intake
 from assistant.logs import get_logger, register_identifiers
 from assistant.plan import TreatmentPlan
+from assistant.protocols import Validator
 
 log = get_logger(__name__)
 
@@ -30,7 +30,7 @@ SUFFIX = {
 
 def is_final(
     plan: TreatmentPlan,
-    validator: Callable[..., Any] | None = None,
+    validator: Validator | None = None,
     intake: Intake | None = None,
 ) -> bool:
     """Signed, carrying a clinician's signature, and through the gate under the plan's own
@@ -53,7 +53,7 @@ def render(
     plan: TreatmentPlan,
     fmt: str,
     *,
-    validator: Callable[..., Any] | None = None,
+    validator: Validator | None = None,
     intake: Intake | None = None,
     may_be_final: bool = True,
 ) -> bytes:

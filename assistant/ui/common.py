@@ -16,6 +16,7 @@ import streamlit as st
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.logs import get_logger
+from assistant.protocols import Retriever
 from assistant.text import escape_markdown as esc
 
 log = get_logger("assistant.ui")
@@ -52,15 +53,15 @@ def knowledge() -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def _retriever(index_dir: str) -> Any:
-    from assistant.retrieval import Retriever
+def _retriever(index_dir: str) -> Retriever:
+    from assistant import retrieval
 
-    r = Retriever(knowledge=knowledge())
+    r = retrieval.Retriever(knowledge=knowledge())
     r.ensure_index()
     return r
 
 
-def retriever() -> Any:
+def retriever() -> Retriever:
     """The knowledge retriever; the first call builds the local index (about a minute)."""
     return _retriever(str(get_settings().index_dir))
 

@@ -21,6 +21,7 @@ from assistant.errors import StoreError
 from assistant.intake import Intake
 from assistant.knowledge import InterventionOption, KnowledgeBase, ObjectiveTemplate
 from assistant.plan import Baseline, Goal, Intervention, Objective, Target, TreatmentPlan
+from assistant.protocols import Retriever
 from assistant.store import review
 
 _FIGURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–)\s*(\d+(?:\.\d+)?))?\s*$")
@@ -121,7 +122,7 @@ def _objective_text(t: ObjectiveTemplate, intake: Intake | None) -> str:
 
 
 def alternatives(
-    retriever: Any,
+    retriever: Retriever,
     kb: KnowledgeBase,
     plan: TreatmentPlan,
     ref: str,
