@@ -505,7 +505,10 @@ def test_review_shows_each_item_with_diff_provenance_and_findings(
     assert at.selectbox(key="rv_pick").value.plan_id == submitted["plan_id"]
     md = " ".join(texts(at, "markdown"))
     assert "Changed from the suggestion" in md and "<del" in md and "<ins" in md  # P1 edited
-    assert "source: knowledge gad v1 / gad.goal.worry" in md
+    from assistant.knowledge import load_cached
+
+    gad = load_cached().presentations["gad"].version
+    assert f"source: knowledge gad v{gad} / gad.goal.worry" in md
     from assistant import intake as intake_mod
     from assistant.validation import validate
 

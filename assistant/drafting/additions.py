@@ -10,12 +10,13 @@ client refused or the intake rules out, saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.drafting import asides, casefit, measures, medicines
 from assistant.drafting.select import ProblemGroup, overlap, presentation_text
 from assistant.facts.model import BaselineFact, CaseFacts, PreferenceFact
 from assistant.intake import Intake
-from assistant.knowledge import DraftingRules, Presentation
+from assistant.knowledge import BehaviouralTarget, DraftingRules, Module, Presentation
 from assistant.plan import Goal, Intervention, Provenance
 from assistant.validation.rules_consistency import affirms
 
@@ -37,6 +38,7 @@ class CaseAdditions:
     _ruled_out: list[tuple[str, re.Pattern[str]]]
     _safety_id: str
     _safety_version: int
+    targets: Sequence[tuple[Module, BehaviouralTarget]]
 
     def finish(
         self, goals: list[Goal], groups: list[ProblemGroup], interventions: dict[str, Intervention]
@@ -58,9 +60,16 @@ class CaseAdditions:
             n = len(goal.objectives) + 1
             pres = next((p for g, p in made if g is goal), None)
             obj = measures.composed_objective(
-                b, rules, f"{goal.id}.X{n}", self.intake.intake_date, _weeks_for(pres, self.weeks)
+                b,
+                rules,
+                f"{goal.id}.X{n}",
+                self.intake.intake_date,
+                _weeks_for(pres, self.weeks),
+                targets=self.targets,
+                facts=self.facts,
             )
-            if pres is not None:
+            if pres is not None and obj.provenance.record_id is None:
+                # a cited target keeps its own record: the figure is allowed through it
                 obj.provenance = casefit.cite(obj.provenance, pres.id, pres.version)
             goal.objectives = [*goal.objectives, obj]
             self.used.add(b.id)

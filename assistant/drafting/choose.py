@@ -13,13 +13,21 @@ withdrawal, an objective for risk to others, and coordination with a prescriber.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.drafting import asides, casefit, compose, measures, workfit
 from assistant.drafting.additions import CaseAdditions
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
-from assistant.knowledge import DraftingRules, GoalTemplate, ObjectiveTemplate, Presentation
+from assistant.knowledge import (
+    BehaviouralTarget,
+    DraftingRules,
+    GoalTemplate,
+    Module,
+    ObjectiveTemplate,
+    Presentation,
+)
 from assistant.plan import Goal, Intervention, Objective
 from assistant.validation.rules_consistency import affirms
 from assistant.validation.rules_consistency_risk import concept_pattern
@@ -86,8 +94,10 @@ class ObjectivePicker(CaseAdditions):
         rules: DraftingRules | None,
         weeks: int,
         safety_module: tuple[str, int] = ("safety-planning", 1),
+        targets: Sequence[tuple[Module, BehaviouralTarget]] = (),
     ) -> None:
         self.intake, self.facts, self.rules, self.weeks = intake, facts, rules, weeks
+        self.targets = targets  # cited first targets for composed objectives
         self.baselines = measures.current_baselines(facts, rules)
         self.used: set[str] = set()
         # (instrument, weeks) of the score objectives already drafted

@@ -115,8 +115,8 @@ def _direction(b: BaselineFact, rules: DraftingRules) -> Literal["decrease", "in
 def _improves(b: BaselineFact, direction: str, value: float, comparator: str) -> bool:
     """True when reaching ``value`` is a change for the better from the baseline."""
     if direction == "decrease":
-        return b.low > value or (comparator == "<" and b.low >= value)
-    return b.high < value
+        return b.high > value or (comparator == "<" and b.high >= value)
+    return b.low < value
 
 
 def cited_target(

@@ -78,7 +78,12 @@ class OfflineDrafter:
             weeks = min(weeks, bound)
         mod = self.kb.modules.get(safety.SAFETY_MODULE)
         picker = ObjectivePicker(
-            intake, facts, self.kb.rules, weeks, (mod.id, mod.version) if mod else ("", 0)
+            intake,
+            facts,
+            self.kb.rules,
+            weeks,
+            (mod.id, mod.version) if mod else ("", 0),
+            targets=self.kb.targets(),
         )
 
         problems: list[Problem] = []
