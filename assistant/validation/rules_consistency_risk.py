@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.facts.model import RiskToOthersFact
 from assistant.validation.context import Context
@@ -145,6 +146,14 @@ _STEP_WORDS = {
 }
 
 
+@lru_cache(maxsize=8192)
+def _asks_again(text: str, pat: re.Pattern[str]) -> bool:
+    """A clause of ``text`` asks for the step ``pat`` names without keeping the one in place."""
+    return any(
+        pat.search(clause) and not _KEEPS.search(clause) for clause in re.split(r"[.;]\s+", text)
+    )
+
+
 @rule("CF11", "consistency.safety-step-redone")
 def safety_step_redone(ctx: Context) -> Iterator[Hit]:
     """Safety steps already taken (a safety plan written at intake, a firearm removed, a
@@ -164,14 +173,12 @@ def safety_step_redone(ctx: Context) -> Iterator[Hit]:
         if pat is None:
             continue
         for path, text in texts:
-            for clause in re.split(r"[.;]\s+", text):
-                if pat.search(clause) and not _KEEPS.search(clause):
-                    yield (
-                        path,
-                        f"The case records {_STEP_WORDS[step.kind]} already in place "
-                        f"('{step.text}'): review and keep it rather than starting again.",
-                    )
-                    break
+            if _asks_again(text, pat):
+                yield (
+                    path,
+                    f"The case records {_STEP_WORDS[step.kind]} already in place "
+                    f"('{step.text}'): review and keep it rather than starting again.",
+                )
 
 
 # ---------------------------------------------------------------- CF12 withdrawal

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from assistant.plan import TreatmentPlan
 from assistant.validation.context import Context
@@ -93,13 +94,18 @@ def _head(modality: str, technique: str) -> str:
 
 def trauma_therapies(head: str) -> list[str]:
     """The trauma-focused therapies an intervention's name proposes, in order of mention."""
+    return list(_trauma_therapies(head))
+
+
+@lru_cache(maxsize=8192)
+def _trauma_therapies(head: str) -> tuple[str, ...]:
     hits = sorted(
         (m.start(), name) for name, pat in TRAUMA_THERAPIES for m in [pat.search(head)] if m
     )
     names = list(dict.fromkeys(n for _, n in hits))
     if not names and (g := _GENERIC_TRAUMA.search(head)):
         names = [g.group(0).lower()]
-    return names
+    return tuple(names)
 
 
 @rule("CF06", "consistency.parallel-trauma-therapies")
@@ -152,6 +158,11 @@ _COORDINATION = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
+def _coordinates(text: str) -> bool:
+    return _COORDINATION.search(text) is not None
+
+
 @rule("CF15", "consistency.medication-without-prescriber")
 def medication_without_prescriber(ctx: Context) -> Iterator[Hit]:
     """Medication the client already takes leads to coordination with the prescriber (an
@@ -163,7 +174,7 @@ def medication_without_prescriber(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None or not facts.medications:
         return
-    if any(_COORDINATION.search(text) for _, text in targets(ctx.plan)):
+    if any(_coordinates(text) for _, text in targets(ctx.plan)):
         return
     names = ", ".join(m.name for m in facts.medications)
     who = next((m.prescriber for m in facts.medications if m.prescriber), None)

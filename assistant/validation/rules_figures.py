@@ -115,7 +115,8 @@ def baseline_source(ctx: Context) -> Iterator[Hit]:
             continue
         words = stems(" ".join(filter(None, (o.metric, o.text))))
         # zero is "not yet" (no safety plan written, no protocol completed): always a start
-        bad = [v for v in values if v != 0 and v not in figs.count_sources(words)]
+        sources = figs.count_sources(words) if any(v != 0 for v in values) else set()
+        bad = [v for v in values if v != 0 and v not in sources]
         if bad:
             what = o.metric or "this behaviour"
             yield (
