@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
@@ -18,6 +18,9 @@ from assistant.errors import AssistantError
 from assistant.logs import get_logger
 from assistant.protocols import Retriever
 from assistant.text import escape_markdown as esc
+
+if TYPE_CHECKING:
+    from assistant.plan import TreatmentPlan
 
 log = get_logger("assistant.ui")
 
@@ -163,6 +166,28 @@ def show_assistant_error(exc: AssistantError, plan: Any = None) -> None:
     else:
         msg = str(exc)
         st.error(esc(msg[:1].upper() + msg[1:]))
+
+
+def apply_edit(
+    fn: Callable[[], TreatmentPlan], toast: str, refresh: Callable[[], None] | None = None
+) -> None:
+    """Make an edit to the plan in the session and show ``toast`` after the rerun; an error
+    is shown where the edit was asked for and changes nothing. ``refresh`` renews the edited
+    item's boxes; without it every box shows the plan's new text."""
+    try:
+        plan = fn()
+    except AssistantError as exc:
+        message = str(exc)
+        st.error(esc(message[:1].upper() + message[1:]))
+        return
+    st.session_state["plan"] = plan
+    st.session_state["dirty"] = True
+    if refresh is None:
+        st.session_state["gen"] = gen() + 1
+    else:
+        refresh()
+    flash("toast", toast)
+    st.rerun()
 
 
 def flash(kind: str, message: str) -> None:

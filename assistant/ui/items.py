@@ -129,17 +129,8 @@ def _lint(text: str) -> None:
 
 
 def _act(fn: Callable[[], TreatmentPlan], item_id: str, done: str) -> None:
-    """Apply an edit to the plan in the session; errors are shown beside the item."""
-    try:
-        plan = fn()
-    except AssistantError as exc:
-        st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
-        return
-    st.session_state["plan"] = plan
-    st.session_state["dirty"] = True
-    bump(item_id)
-    common.flash("toast", f"{item_id}: {done}")
-    st.rerun()
+    """Apply an edit to one item; errors are shown beside the item, and only its boxes renew."""
+    common.apply_edit(fn, f"{item_id}: {done}", lambda: bump(item_id))
 
 
 def card(

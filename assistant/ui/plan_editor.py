@@ -185,29 +185,16 @@ def apply_objective(
     return new
 
 
-def _apply(fn: Callable[[], TreatmentPlan], done: str) -> None:
-    try:
-        plan = fn()
-    except AssistantError as exc:
-        st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
-        return
-    st.session_state["plan"] = plan
-    st.session_state["dirty"] = True
-    st.session_state["gen"] = common.gen() + 1  # every box shows the plan's new text
-    common.flash("toast", done)
-    st.rerun()
-
-
 def item_tools(plan: TreatmentPlan, kind: str, item: Any, key: Key) -> None:
     """Move up, move down and remove, for one item."""
     where = planedit.label(plan, item.id)
     c1, c2, c3, _ = st.columns([1, 1, 2, 6])
     if c1.button("↑", key=key(item.id, "up"), help=f"Move {where} up"):
-        _apply(lambda: planedit.move(plan, item.id, -1), f"{where} moved up")
+        common.apply_edit(lambda: planedit.move(plan, item.id, -1), f"{where} moved up")
     if c2.button("↓", key=key(item.id, "down"), help=f"Move {where} down"):
-        _apply(lambda: planedit.move(plan, item.id, 1), f"{where} moved down")
+        common.apply_edit(lambda: planedit.move(plan, item.id, 1), f"{where} moved down")
     if c3.button("Remove", key=key(item.id, "remove"), icon=":material/delete:"):
-        _apply(lambda: planedit.remove(plan, item.id), f"{where} removed")
+        common.apply_edit(lambda: planedit.remove(plan, item.id), f"{where} removed")
 
 
 def add_objective(plan: TreatmentPlan, goal: Any, by: str | None) -> None:
@@ -220,7 +207,9 @@ def add_objective(plan: TreatmentPlan, goal: Any, by: str | None) -> None:
             "as recorded in a panic diary.",
         )
         if st.button("Add objective", key=f"add.obj.go.{common.gen()}.{goal.id}"):
-            _apply(lambda: planedit.add_objective(plan, goal.id, text, by=by), f"{where}: added")
+            common.apply_edit(
+                lambda: planedit.add_objective(plan, goal.id, text, by=by), f"{where}: added"
+            )
 
 
 def add_item(plan: TreatmentPlan, kind: str, by: str | None) -> None:
@@ -230,7 +219,7 @@ def add_item(plan: TreatmentPlan, kind: str, by: str | None) -> None:
         text = st.text_area(f"New {kind}", key=f"add.{kind}.{g}")
         if kind == "problem":
             if st.button("Add problem", key=f"add.{kind}.go.{g}"):
-                _apply(lambda: planedit.add_problem(plan, text, by=by), "Problem added")
+                common.apply_edit(lambda: planedit.add_problem(plan, text, by=by), "Problem added")
         elif kind == "goal":
             probs = st.multiselect(
                 "Problems it answers",
@@ -240,7 +229,7 @@ def add_item(plan: TreatmentPlan, kind: str, by: str | None) -> None:
                 format_func=lambda ref: planedit.label(plan, ref),
             )
             if st.button("Add goal", key=f"add.{kind}.go.{g}"):
-                _apply(lambda: planedit.add_goal(plan, text, probs, by=by), "Goal added")
+                common.apply_edit(lambda: planedit.add_goal(plan, text, probs, by=by), "Goal added")
         else:
             modality = st.text_input("Modality", key=f"add.{kind}.mod.{g}", placeholder="CBT")
             serves = st.multiselect(
@@ -250,7 +239,7 @@ def add_item(plan: TreatmentPlan, kind: str, by: str | None) -> None:
                 format_func=lambda ref: planedit.label(plan, ref),
             )
             if st.button("Add intervention", key=f"add.{kind}.go.{g}"):
-                _apply(
+                common.apply_edit(
                     lambda: planedit.add_intervention(plan, text, modality, serves, by=by),
                     "Intervention added",
                 )

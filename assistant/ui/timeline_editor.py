@@ -16,7 +16,6 @@ import streamlit as st
 from assistant import planedit
 from assistant.errors import AssistantError
 from assistant.plan import RiskLevel
-from assistant.text import escape_markdown as esc
 from assistant.ui import common
 
 RISK_LEVELS = list(typing.get_args(RiskLevel))
@@ -39,19 +38,6 @@ def _dates(text: str) -> list[dt.date]:
                 f"Timeline: review dates: '{part}' is not a date: write it as YYYY-MM-DD"
             ) from None
     return out
-
-
-def _save(fn: Any, done: str) -> None:
-    try:
-        plan = fn()
-    except AssistantError as exc:
-        st.error(esc(str(exc)[:1].upper() + str(exc)[1:]))
-        return
-    st.session_state["plan"] = plan
-    st.session_state["dirty"] = True
-    st.session_state["gen"] = common.gen() + 1
-    common.flash("toast", done)
-    st.rerun()
 
 
 def editor(plan: Any, by: str | None) -> None:
@@ -80,7 +66,7 @@ def editor(plan: Any, by: str | None) -> None:
             height=140,
         )
         if st.button("Save the timeline", key=f"tl.go.{g}", icon=":material/save:"):
-            _save(
+            common.apply_edit(
                 lambda: planedit.set_timeline(
                     plan,
                     sessions_min=lo,
@@ -109,7 +95,7 @@ def editor(plan: Any, by: str | None) -> None:
             height=120,
         )
         if st.button("Save the safety section", key=f"sf.go.{g}", icon=":material/save:"):
-            _save(
+            common.apply_edit(
                 lambda: planedit.set_safety(
                     plan, risk_level=str(level), summary=summary, actions=_lines(actions)
                 ),
