@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.facts import nlp
-from assistant.facts.model import CaseFacts, MedicationFact
+from assistant.facts.model import CaseFacts, Evidence, MedicationFact
 from assistant.facts.quotes import evidence
 
 _DOSE = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s?(?:mg|mcg|µg|g|ml)\b", re.I)
@@ -34,24 +34,34 @@ def medication_mention(facts: CaseFacts, path: str, text: str, m: nlp.Mention) -
     nxt = re.search(r"[,;]", after)
     dose = _DOSE.search(after[: nxt.start()] if nxt and path == "medications" else after)
     ev = evidence(path, text, m.start, m.end + dose.end() if dose else m.end)
-    pres = _PRESCRIBER.search(m.sentence)
-    prescriber = next((g for g in pres.groups() if g), None) if pres else None
+    prescriber = _prescriber(m.sentence)
     existing = next((f for f in facts.medications if f.name == name), None)
     if existing is None:
-        facts.medications.append(
-            MedicationFact(
-                id=f"medication:{name}",
-                source="text",
-                name=name,
-                dose=dose.group(0) if dose else None,
-                prescriber=prescriber.strip() if prescriber else None,
-                evidence=[ev],
-            )
-        )
+        facts.medications.append(_medicine(name, dose, prescriber, ev))
         return
     existing.dose = existing.dose or (dose.group(0) if dose else None)
-    existing.prescriber = existing.prescriber or (prescriber.strip() if prescriber else None)
+    existing.prescriber = existing.prescriber or prescriber
     existing.evidence.append(ev)
+
+
+def _prescriber(sentence: str) -> str | None:
+    """Who prescribes the medicine the sentence names, when it says."""
+    pres = _PRESCRIBER.search(sentence)
+    found = next((g for g in pres.groups() if g), None) if pres else None
+    return found.strip() if found else None
+
+
+def _medicine(
+    name: str, dose: re.Match[str] | None, prescriber: str | None, ev: Evidence
+) -> MedicationFact:
+    return MedicationFact(
+        id=f"medication:{name}",
+        source="text",
+        name=name,
+        dose=dose.group(0) if dose else None,
+        prescriber=prescriber,
+        evidence=[ev],
+    )
 
 
 _SEGMENT = re.compile(r"(?:[^;,.]|\.(?=\S))+")
@@ -93,20 +103,9 @@ def other_medications(text: str, found: list[nlp.Mention], facts: CaseFacts) -> 
             if any(f.name == name for f in facts.medications):
                 continue
             dose = _DOSE.search(stripped)
-            sentence = _sentence(text, start)
-            pres = _PRESCRIBER.search(sentence)
-            prescriber = next((g for g in pres.groups() if g), None) if pres else None
             s0 = start + (m.start("name"))
-            facts.medications.append(
-                MedicationFact(
-                    id=f"medication:{name}",
-                    source="text",
-                    name=name,
-                    dose=dose.group(0) if dose else None,
-                    prescriber=prescriber.strip() if prescriber else None,
-                    evidence=[evidence("medications", text, s0, start + len(stripped))],
-                )
-            )
+            ev = evidence("medications", text, s0, start + len(stripped))
+            facts.medications.append(_medicine(name, dose, _prescriber(_sentence(text, start)), ev))
 
 
 def _sentence(text: str, at: int) -> str:

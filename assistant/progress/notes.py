@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.plan import TreatmentPlan
-from assistant.progress.copies import NoteRef, find_copies
+from assistant.progress.copies import Copy, NoteRef, find_copies
 from assistant.progress.engine import assess_objective
 from assistant.progress.findings import Finding
 from assistant.progress.matching import match_entries
@@ -141,21 +141,20 @@ def copy_forward(
         NoteRef(key=str(i), client=client, date=s.date, text=s.note, clinician=clinician)
         for i, s in enumerate(sessions)
     ]
-    out = []
-    for c in find_copies(refs):
-        how = "word for word" if c.identical else f"{c.similarity:.0%} alike"
-        out.append(
-            Finding(
-                code="copy_forward",
-                session_date=c.note.date,
-                copied_from=c.earlier.date,
-                similarity=c.similarity,
-                copied_span=c.span,
-                message=f"The note repeats the note of {c.earlier.date} ({how}); write what "
-                "happened in this session.",
-            )
-        )
-    return out
+    return [_copied(c, f"the note of {c.earlier.date}") for c in find_copies(refs)]
+
+
+def _copied(c: Copy, earlier: str) -> Finding:
+    """A copy-forward finding: the note repeats ``earlier`` (word for word or nearly)."""
+    how = "word for word" if c.identical else f"{c.similarity:.0%} alike"
+    return Finding(
+        code="copy_forward",
+        session_date=c.note.date,
+        copied_from=c.earlier.date,
+        similarity=c.similarity,
+        copied_span=c.span,
+        message=f"The note repeats {earlier} ({how}); write what happened in this session.",
+    )
 
 
 def copy_forward_across(
@@ -174,18 +173,7 @@ def copy_forward_across(
     out: dict[str, list[Finding]] = {plan.header.record_id: [] for plan, _ in caseload}
     for c in find_copies(refs):
         other = "" if c.earlier.client == c.note.client else " for another client"
-        how = "word for word" if c.identical else f"{c.similarity:.0%} alike"
-        out[c.note.client].append(
-            Finding(
-                code="copy_forward",
-                session_date=c.note.date,
-                copied_from=c.earlier.date,
-                similarity=c.similarity,
-                copied_span=c.span,
-                message=f"The note repeats a note written on {c.earlier.date}{other} ({how}); "
-                "write what happened in this session.",
-            )
-        )
+        out[c.note.client].append(_copied(c, f"a note written on {c.earlier.date}{other}"))
     return out
 
 
