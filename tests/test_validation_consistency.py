@@ -119,3 +119,26 @@ def test_a_refusal_is_read_where_the_plan_proposes_it(
     target: str, text: str, proposed: bool
 ) -> None:
     assert affirms(text, refusal_pattern(target)) is proposed
+
+
+def test_overdose_risk_in_the_notes_is_never_rated_none_identified() -> None:
+    """CF10: a client whose risk notes record overdose risk (lost tolerance, a past
+    overdose) cannot have the risk rated 'none identified', by an edit or a model."""
+    from assistant.drafting import draft
+
+    root = Path(__file__).resolve().parents[1] / "evals" / "cases"
+    intake = intake_mod.load(root / "opioid_buprenorphine.json")
+    assert intake.risk is not None and "overdose" in intake.risk.notes.lower()
+    plan = draft(intake).plan
+    assert plan.safety is not None and plan.safety.risk_level == "to_be_rated"
+    assert "CF10" not in validate(plan, intake).rules()
+    edited = plan.model_copy(deep=True)
+    assert edited.safety is not None
+    edited.safety.risk_level = "none_identified"
+    hits = [f for f in validate(edited, intake).findings if f.rule == "CF10"]
+    assert hits and hits[0].severity == "error" and "overdose" in hits[0].message
+    # 'no overdoses' in the notes is not overdose risk
+    calm = intake.model_copy(deep=True)
+    assert calm.risk is not None
+    calm.risk.notes = "No overdoses in the past. Denies suicidal ideation."
+    assert not [f for f in validate(edited, calm).findings if "overdose" in f.message]

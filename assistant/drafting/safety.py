@@ -8,8 +8,6 @@ clinician whenever any risk is present.
 
 from __future__ import annotations
 
-import re
-
 from assistant.drafting import casefit, compose
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
@@ -25,7 +23,7 @@ from assistant.plan import (
     Timeframe,
     placeholder,
 )
-from assistant.validation.rules_consistency import affirms
+from assistant.validation.rules_consistency_risk import records_overdose_risk
 
 SAFETY_MODULE = "safety-planning"
 _BASELINE_HINTS = {
@@ -248,6 +246,4 @@ def safety_goal(
 def _overdose(notes: str, rules: DraftingRules) -> bool:
     """The risk notes record overdose risk (not 'no overdoses')."""
     assert rules.overdose is not None
-    words = sorted(rules.overdose.words, key=len, reverse=True)
-    pat = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
-    return affirms(notes, pat)
+    return records_overdose_risk(notes, rules.overdose.words)

@@ -87,16 +87,46 @@ _NONE_TO_OTHERS = re.compile(
 )
 
 
+def records_overdose_risk(notes: str, words: list[str]) -> bool:
+    """The risk notes record overdose risk (a past overdose, lost tolerance), not 'no
+    overdoses'. The drafter and CF10 read them the same way."""
+    if not notes or not words:
+        return False
+    return affirms(notes, _overdose_pattern(tuple(sorted(words, key=len, reverse=True))))
+
+
+@lru_cache(maxsize=8)
+def _overdose_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+
 @rule("CF10", "consistency.safety-contradicts-risk")
 def safety_contradicts_risk(ctx: Context) -> Iterator[Hit]:
     """The safety section does not contradict the risk the case records: with risk to others
-    recorded, it never says there is none, nor rates the overall risk as none identified.
+    recorded, it never says there is none, nor rates the overall risk as none identified;
+    with overdose risk in the risk notes, the risk is not rated none identified either.
 
     Bad: driving after drinking recorded; the safety section reads 'Harm to others: none reported.'
     Good: 'Harm to others: drives after drinking (recorded at intake); no homicidal ideation.'
     """
     facts = ctx.facts
     s = ctx.plan.safety
+    kb = ctx.knowledge
+    rules = kb.rules if kb is not None else None
+    if (
+        s is not None
+        and s.risk_level == "none_identified"
+        and ctx.intake is not None
+        and ctx.intake.risk is not None
+        and rules is not None
+        and rules.overdose is not None
+        and records_overdose_risk(ctx.intake.risk.notes, rules.overdose.words)
+    ):
+        yield (
+            "safety.risk_level",
+            "The risk level is 'none identified', but the risk notes record overdose risk: "
+            "rate the risk with the reasons and keep the overdose steps.",
+        )
     if facts is None or s is None or not facts.risk_to_others:
         return
     recorded = "; ".join(r.text for r in facts.risk_to_others)
