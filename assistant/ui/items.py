@@ -19,6 +19,7 @@ from assistant.store import review
 from assistant.text import escape_markdown as esc
 from assistant.ui import common, edits, plan_editor
 from assistant.validation import lint_objective
+from assistant.validation.report import Finding, Report
 
 KIND = {
     "problem": "Problem",
@@ -83,14 +84,14 @@ def word_diff(before: str, after: str) -> str:
     return " ".join(out)
 
 
-def own_findings(report: Any, path: str, kind: str) -> list[Any]:
+def own_findings(report: Report, path: str, kind: str) -> list[Finding]:
     found = report.for_path(path)
     if kind == "goal":
         found = [f for f in found if not f.path.startswith(path + ".objectives")]
     return found
 
 
-def unique(findings: list[Any]) -> list[Any]:
+def unique(findings: list[Finding]) -> list[Finding]:
     """Each finding once: the same rule saying the same thing about the same item is one."""
     seen: set[tuple[str, str, str]] = set()
     out = []
@@ -102,7 +103,7 @@ def unique(findings: list[Any]) -> list[Any]:
     return out
 
 
-def show_findings(findings: list[Any]) -> None:
+def show_findings(findings: list[Finding]) -> None:
     for f in unique(findings):
         where = f.path.rsplit(".", 1)[-1] if "." in f.path else ""
         label = f" ({where})" if where and not where.endswith("]") else ""
@@ -138,7 +139,7 @@ def card(
     path: str,
     kind: str,
     item: Any,
-    report: Any,
+    report: Report,
     comments: list[Any],
     intake: Any,
     editable: bool,
