@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from assistant.plan import load
 from assistant.progress import measures as measures_mod
 from assistant.store import PlanStore, reviews
@@ -80,6 +82,25 @@ def test_another_measures_file_is_refused_in_one_line(accounts: dict[str, Any]) 
     assert not at.get("download_button")
     # the page goes on: a new review of the signed review version can still be started
     assert at.selectbox(key="pr_disp.G1.O3").value == "met"
+
+
+def test_a_packet_format_that_fails_is_named_and_the_others_download(
+    accounts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.store import review_packet
+
+    real = review_packet.render
+
+    def broken(packet: Any, fmt: str) -> bytes:
+        if fmt == "pdf":
+            raise ValueError("row too high")
+        return real(packet, fmt)
+
+    _reviewed_and_signed(accounts)
+    monkeypatch.setattr(review_packet, "render", broken)
+    at = _page_with(accounts, MEASURES.name, MEASURES.read_bytes())
+    assert any(e.startswith("Packet PDF could not be made") for e in texts(at, "error"))
+    assert {b.key for b in at.get("download_button")} == {"pr_packet.md", "pr_packet.fhir"}
 
 
 def test_a_plan_never_reviewed_has_no_packet(accounts: dict[str, Any]) -> None:
