@@ -57,8 +57,9 @@ def validate(
     prof = profiles.load(profile)
     ctx = Context(plan=plan, intake=intake, profile=prof, for_signing=for_signing)
     findings: list[Finding] = []
+    signing = ctx.signing
     for code in sorted(RULES):
-        level = prof.severity(code, signing=ctx.signing)
+        level = prof.severity(code, signing=signing)
         if level == "off":
             continue
         r = RULES[code]

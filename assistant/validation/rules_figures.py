@@ -52,8 +52,9 @@ class _IntakeFigures:
                 add(v, stems(f"{b.measure} {b.unit} {b.source}"))
         dates = [self.intake.intake_date, *(a.date for a in self.intake.assessments if a.date)]
         for d in dates:
+            month = d.strftime("%B").lower()[:5]
             for v in (d.year, d.month, d.day):
-                add(v, {"date", d.strftime("%B").lower()[:5]})
+                add(v, {"date", month})
         add(self.intake.age_on(), {"age", "aged", "years"})
         for _, text in self.intake.free_text():
             for value, words in figure_mentions(text, window=6):
