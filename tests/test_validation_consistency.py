@@ -142,3 +142,26 @@ def test_overdose_risk_in_the_notes_is_never_rated_none_identified() -> None:
     assert calm.risk is not None
     calm.risk.notes = "No overdoses in the past. Denies suicidal ideation."
     assert not [f for f in validate(edited, calm).findings if "overdose" in f.message]
+
+
+def test_a_medicine_already_taken_is_not_referred_for_again() -> None:
+    """CF18: a client on buprenorphine from a named prescriber gets coordination with that
+    prescriber; an edit that refers them to find or start one is refused at signing."""
+    from assistant.drafting import draft
+
+    root = Path(__file__).resolve().parents[1] / "evals" / "cases"
+    intake = intake_mod.load(root / "opioid_buprenorphine.json")
+    plan = draft(intake).plan
+    assert "CF18" not in validate(plan, intake, for_signing=True).rules()
+    edited = plan.model_copy(deep=True)
+    edited.interventions[0].technique = "Refer to an MOUD prescriber without delay"
+    drafting_hits = [f for f in validate(edited, intake).findings if f.rule == "CF18"]
+    assert drafting_hits and drafting_hits[0].severity == "warning"
+    assert "buprenorphine" in drafting_hits[0].message.lower()
+    signing = [f for f in validate(edited, intake, for_signing=True).findings if f.rule == "CF18"]
+    assert signing and signing[0].severity == "error"
+    # the same referral for a client who takes no such medicine is the right step
+    other = intake_mod.load(root / "cannabis_daily_use.json")
+    other_plan = draft(other).plan
+    other_plan.interventions[0].technique = "Refer to an MOUD prescriber without delay"
+    assert "CF18" not in validate(other_plan, other, for_signing=True).rules()

@@ -185,6 +185,50 @@ def medication_without_prescriber(ctx: Context) -> Iterator[Hit]:
     )
 
 
+# ---------------------------------------------------------------- CF18 medicine already taken
+
+_REFER_FOR_MEDICINE = re.compile(
+    r"\b(?:refer\w*|link\w* with|find|start\w*|begin\w*|initiat\w*|induct\w*)\b[^.;]{0,50}"
+    r"\b(?:MOUD|MAT\b|prescriber|opioid treatment programme|opioid treatment program|"
+    r"medication for (?:opioid|alcohol)|buprenorphine|methadone|naltrexone|acamprosate|disulfiram)",
+    re.IGNORECASE,
+)
+
+
+@rule("CF18", "consistency.referral-for-medicine-taken")
+def referral_for_medicine_taken(ctx: Context) -> Iterator[Hit]:
+    """A client who already takes a medicine for their substance use is not referred to
+    find or start one: the plan coordinates with the current prescriber instead.
+
+    Bad: buprenorphine 16 mg daily from Dr Okafor; an intervention reads 'Refer to an MOUD prescriber without delay.'
+    Good: 'Coordinate with Dr Okafor, who prescribes buprenorphine: share attendance and urine results with consent.'
+    """
+    facts = ctx.facts
+    kb = ctx.knowledge
+    rules = kb.rules if kb is not None else None
+    if facts is None or rules is None or not facts.medications:
+        return
+    treating = [
+        m.name
+        for m in facts.medications
+        if any(
+            n.lower() in m.name.lower()
+            for names in rules.medication.for_substance.values()
+            for n in names
+        )
+    ]
+    if not treating:
+        return
+    for i, iv in enumerate(ctx.plan.interventions):
+        text = f"{iv.modality}. {iv.technique}"
+        if _REFER_FOR_MEDICINE.search(text):
+            yield (
+                f"interventions[{i}]",
+                f"The client already takes {', '.join(treating)}: coordinate with the current "
+                "prescriber instead of referring to find or start a medicine.",
+            )
+
+
 # ---------------------------------------------------------------- CF16 minors
 
 _CAREGIVER = re.compile(r"parent\w*|caregiver\w*|guardian\w*|mother|father|carer\w*|family", re.I)
