@@ -19,11 +19,11 @@ from assistant.text import escape_markdown
 from assistant.ui import common
 from assistant.ui import intake_form as form
 from assistant.ui.intake_sections import (
-    MIN_DATE,
     S,
     assessments,
     baselines,
     context,
+    date_box,
     diagnoses,
     errors,
     problems,
@@ -113,26 +113,10 @@ def _client() -> None:
         text_box("Client name", "client.name")
         text_box("Pronouns", "client.pronouns")
     with c2:
-        st.date_input(
-            "Date of birth",
-            key=form.P + "client.date_of_birth",
-            min_value=MIN_DATE,
-            max_value=dt.date.today(),
-            format="YYYY-MM-DD",
-            persist_state=S,
-        )
-        errors(form.P + "client.date_of_birth")
+        date_box("Date of birth", form.P + "client.date_of_birth", empty=False)
         text_box("Record number", "client.record_id")
     with c3:
-        st.date_input(
-            "Intake date",
-            key=form.P + "intake_date",
-            min_value=MIN_DATE,
-            max_value=dt.date.today(),
-            format="YYYY-MM-DD",
-            persist_state=S,
-        )
-        errors(form.P + "intake_date")
+        date_box("Intake date", form.P + "intake_date", empty=False)
     c1, c2, c3 = st.columns(3)
     with c1:
         text_box("Clinician name", "clinician.name")

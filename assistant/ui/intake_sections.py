@@ -36,12 +36,15 @@ def text_box(label: str, key: str, *, area: bool = False, help: str | None = Non
     errors(k)
 
 
-def date_box(label: str, full_key: str, *, latest: dt.date | None = None) -> None:
-    """A date field (YYYY-MM-DD, none by default, up to today or ``latest``) and its errors."""
+def date_box(
+    label: str, full_key: str, *, latest: dt.date | None = None, empty: bool = True
+) -> None:
+    """A date field (YYYY-MM-DD, up to today or ``latest``) and its errors; it starts empty,
+    or on today's date when not ``empty``."""
     st.date_input(
         label,
         key=full_key,
-        value=None,
+        value=None if empty else "today",
         min_value=MIN_DATE,
         max_value=latest or dt.date.today(),
         format="YYYY-MM-DD",
