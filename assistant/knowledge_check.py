@@ -37,7 +37,7 @@ DESCRIPTIVE_TAGS = frozenset({"behavioural", "body", "brief", "cbt", "cognitive"
 ADAPTATION_KEYS = frozenset({"adolescent", "caregiver", "older_adult", "mandated", "perinatal"})
 
 # Each drafting-rules wording with slots, and the names its caller in assistant/drafting
-# passes to ``str.format`` (casefit.py, measures.py, offline.py). A wording not listed
+# passes to ``str.format`` (casefit.py, measures.py, trauma.py). A wording not listed
 # here is shown as written, so it must not contain slots at all.
 RULE_SLOTS: dict[str, frozenset[str]] = {
     "levels_of_care.*.frequency": frozenset({"days", "hours"}),
