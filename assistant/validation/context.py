@@ -7,7 +7,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import instruments
 from assistant.facts.model import CaseFacts
@@ -16,6 +16,9 @@ from assistant.knowledge import KnowledgeBase
 from assistant.plan import Goal, Objective, Provenance, TreatmentPlan
 from assistant.validation.profiles import Profile
 from assistant.validation.smart import LintResult, lint_objective
+
+if TYPE_CHECKING:
+    from assistant.validation.numbers import PlanSources
 
 
 @dataclass
@@ -68,7 +71,14 @@ class Context:
         """Numbers the plan may state (see :mod:`assistant.validation.numbers`)."""
         from assistant.validation.numbers import allowed_numbers
 
-        return allowed_numbers(self.plan, self.intake, self.knowledge)
+        return allowed_numbers(self.plan, self.intake, self.knowledge, cited=self.plan_sources)
+
+    @cached_property
+    def plan_sources(self) -> PlanSources:
+        """The instruments the plan names and the figures of the records it cites."""
+        from assistant.validation.numbers import plan_sources
+
+        return plan_sources(self.plan, self.knowledge)
 
     @cached_property
     def objectives(self) -> list[tuple[str, Goal, Objective]]:

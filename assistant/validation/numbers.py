@@ -12,6 +12,7 @@ numbers) are not numbers for this purpose; numbers written as words are (see
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -98,21 +99,50 @@ def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
     return allowed, bases
 
 
+@dataclass(frozen=True)
+class PlanSources:
+    """What the plan itself cites: the instruments it names and the figures of the knowledge
+    records it draws on (read once per check, whether or not an intake is given)."""
+
+    instruments: frozenset[str]
+    numbers: frozenset[float]
+    percents: frozenset[float]
+
+
+def plan_sources(plan: TreatmentPlan, kb: KnowledgeBase | None) -> PlanSources:
+    used = {o.instrument for _, _, o in plan.objectives() if o.instrument}
+    for _, text in plan.texts():
+        used |= instrument_names_in(text)
+    nums: set[float] = set()
+    percents: set[float] = set()
+    if kb is not None:
+        for rid in cited_records(plan):
+            n, pct = record_numbers(kb, rid)
+            nums |= n
+            percents |= pct
+    return PlanSources(frozenset(used), frozenset(nums), frozenset(percents))
+
+
 def allowed_numbers(
-    plan: TreatmentPlan, intake: Intake | None, kb: KnowledgeBase | None
+    plan: TreatmentPlan,
+    intake: Intake | None,
+    kb: KnowledgeBase | None,
+    *,
+    cited: PlanSources | None = None,
 ) -> set[float]:
-    """Every number the plan may state without a clinician having written it."""
+    """Every number the plan may state without a clinician having written it. ``cited`` is
+    :func:`plan_sources` for ``plan`` and ``kb`` when the caller has it already."""
     allowed: set[float] = {0.0}
     bases: set[float] = set()
     if intake is not None:
         a, b = intake_numbers(intake)
         allowed |= a
         bases |= b
-    used = {o.instrument for _, _, o in plan.objectives() if o.instrument}
+    if cited is None:
+        cited = plan_sources(plan, kb)
+    used = set(cited.instruments)
     if intake is not None:
         used |= {a.instrument for a in intake.assessments}
-    for _, text in plan.texts():
-        used |= instrument_names_in(text)
     percents: set[float] = set()
     for name in used:
         inst = instruments.get(name)
@@ -120,11 +150,8 @@ def allowed_numbers(
             allowed |= inst.numbers()
             if inst.response_percent is not None:
                 percents.add(inst.response_percent.value)
-    if kb is not None:
-        for rid in cited_records(plan):
-            nums, pct = record_numbers(kb, rid)
-            allowed |= nums
-            percents |= pct
+    allowed |= cited.numbers
+    percents |= cited.percents
     for _, _, o in plan.objectives():
         bl = o.baseline
         if bl is not None and bl.value is not None and bl.value in allowed:

@@ -42,7 +42,7 @@ class _IntakeFigures:
     def contexts(self) -> dict[float, list[frozenset[str]]]:
         out: dict[float, list[frozenset[str]]] = {}
 
-        def add(value: float, words: set[str]) -> None:
+        def add(value: float, words: set[str] | frozenset[str]) -> None:
             out.setdefault(float(value), []).append(frozenset(words))
 
         for a in self.intake.assessments:
@@ -58,7 +58,7 @@ class _IntakeFigures:
         add(self.intake.age_on(), {"age", "aged", "years"})
         for _, text in self.intake.free_text():
             for value, words in figure_mentions(text, window=6):
-                add(value, set(words))
+                add(value, words)
         for p in self.intake.presenting_problems:
             if p.duration:
                 for value, words in figure_mentions(p.duration):
@@ -141,7 +141,7 @@ def out_of_context(ctx: Context) -> Iterator[Hit]:
     figs = _figures(ctx)
     if figs is None:
         return
-    general = allowed_numbers(ctx.plan, None, ctx.knowledge)
+    general = allowed_numbers(ctx.plan, None, ctx.knowledge, cited=ctx.plan_sources)
     for _, _, o in ctx.objectives:  # an objective's own timeframe, stated in its sentence
         general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
     for path, text in ctx.texts:
