@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from collections.abc import Set as AbstractSet
+from functools import cached_property, lru_cache
 
 from assistant.intake import Intake
 from assistant.text import figure_mentions, stems
@@ -65,16 +66,29 @@ class _IntakeFigures:
                     add(value, set(words) | {"durat", "month", "year", "week"})
         return out
 
-    def count_sources(self, words: set[str]) -> set[float]:
+    @cached_property
+    def baselines(self) -> list[tuple[frozenset[str], tuple[float, float]]]:
+        """Each intake baseline's words (measure and unit) with its figures."""
+        return [
+            (frozenset(stems(f"{b.measure} {b.unit}")), b.bounds()) for b in self.intake.baselines
+        ]
+
+    def count_sources(self, words: AbstractSet[str]) -> set[float]:
         """Baseline counts the intake recorded for a behaviour described by ``words``."""
         out: set[float] = set()
-        for b in self.intake.baselines:
-            if stems(f"{b.measure} {b.unit}") & words:
-                out |= set(b.bounds())
+        for said, bounds in self.baselines:
+            if said & words:
+                out |= set(bounds)
         for value, ctxs in self.contexts.items():
             if any(c & words for c in ctxs):
                 out.add(value)
         return out
+
+
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """:func:`assistant.text.stems`, read once per objective text."""
+    return frozenset(stems(text))
 
 
 def _figures(ctx: Context) -> _IntakeFigures | None:
@@ -114,7 +128,7 @@ def baseline_source(ctx: Context) -> Iterator[Hit]:
                     f"has no {inst.id} score: use a placeholder until it is scored.",
                 )
             continue
-        words = stems(" ".join(filter(None, (o.metric, o.text))))
+        words = _stems(" ".join(filter(None, (o.metric, o.text))))
         # zero is "not yet" (no safety plan written, no protocol completed): always a start
         sources = figs.count_sources(words) if any(v != 0 for v in values) else set()
         bad = [v for v in values if v != 0 and v not in sources]
