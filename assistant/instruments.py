@@ -21,6 +21,7 @@ from pydantic import ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 
 from assistant.text import fmt
+from assistant.yamlio import load_yaml
 
 _STRICT = ConfigDict(extra="forbid")
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "instruments.yaml"
@@ -101,7 +102,7 @@ def _load(path: Path = REGISTRY_FILE) -> tuple[tuple[Instrument, ...], dict[str,
     from assistant.errors import ConfigError
 
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"the instrument registry {path.name} cannot be read: {exc}") from None
     out = []

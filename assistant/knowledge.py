@@ -20,6 +20,7 @@ from assistant.errors import KnowledgeError
 from assistant.knowledge_rules import DraftingRules as DraftingRules  # re-exported
 from assistant.knowledge_rules import LevelOfCare as LevelOfCare  # re-exported
 from assistant.resources import authored_dir
+from assistant.yamlio import load_yaml
 
 KNOWLEDGE_DIR = authored_dir("knowledge")
 
@@ -322,7 +323,7 @@ class KnowledgeBase(BaseModel):
 
 def _parse(path: Path) -> Record:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
@@ -347,7 +348,7 @@ RULES_FOLDER = "rules"
 
 def _parse_rules(path: Path) -> DraftingRules:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path.name}: not valid YAML ({exc})") from exc
     try:

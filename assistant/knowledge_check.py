@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assistant import knowledge as kb
+from assistant.yamlio import load_yaml
 
 # Tags that describe an approach but that no preference word selects (kept closed so a
 # misspelt tag is caught rather than silently never matching).
@@ -264,7 +265,7 @@ def check(directory: Path | None = None) -> list[Problem]:
     for path in files:
         name = path.relative_to(directory).as_posix()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             out.append(Problem(name, "-", "-", f"not valid YAML ({exc})"))
             continue

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from assistant.errors import ConfigError
 from assistant.resources import authored_dir
+from assistant.yamlio import load_yaml
 
 PROMPTS_DIR = authored_dir("prompts")
 
@@ -76,7 +75,7 @@ def load(prompt_id: str, version: int | None = None, directory: str | None = Non
     v = version if version is not None else max(found)
     if v not in found:
         raise ConfigError(f"prompt '{prompt_id}' has no version {v} (have {sorted(found)})")
-    data = yaml.safe_load(found[v].read_text(encoding="utf-8"))
+    data = load_yaml(found[v].read_text(encoding="utf-8"))
     for key in ("variables", "system", "user"):
         if key not in data:
             raise ConfigError(f"prompt file {found[v].name} lacks '{key}'")

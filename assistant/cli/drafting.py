@@ -91,7 +91,7 @@ def draft(
 
         text = render(result.plan, "md").decode("utf-8")
     if output:
-        from assistant.store.files import write_private
+        from assistant.private_files import write_private
 
         write_private(output, (text + ("\n" if not text.endswith("\n") else "")).encode("utf-8"))
         typer.echo(f"plan written to {output}", err=True)

@@ -87,7 +87,7 @@ def _write_packet(
     path: Path, plan: Any, measures: Any, report: Any, inputs: tuple[Path, ...] = ()
 ) -> None:
     from assistant.cli.drafting import refuse_overwriting
-    from assistant.store.files import write_private
+    from assistant.private_files import write_private
 
     refuse_overwriting(path, *inputs)  # atomic, 0600, never over an input (issue 12)
     suffix = path.suffix.lower()

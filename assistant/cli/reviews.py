@@ -120,7 +120,7 @@ def write_packet(
 ) -> None:
     """The review packet with the dispositions: .md, .pdf or .json (FHIR R4 Bundle)."""
     from assistant.cli.drafting import refuse_overwriting
-    from assistant.store.files import write_private
+    from assistant.private_files import write_private
 
     refuse_overwriting(path, source)
     suffix = path.suffix.lower()

@@ -111,7 +111,7 @@ def plan_show(
     store, me = _login(user, password_stdin)
     got = store.get(me, plan_id, version)
     if output:
-        from assistant.store.files import write_private
+        from assistant.private_files import write_private
 
         write_private(output, got.plan.dumps().encode("utf-8"))
         typer.echo(f"plan {plan_id} version {got.version} written to {output}")
@@ -315,7 +315,7 @@ def plan_export(
         raise StoreError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     store, me = _login(user, password_stdin)
     out = store.export(me, plan_id, fmt, version=version)
-    from assistant.store.files import write_private
+    from assistant.private_files import write_private
 
     write_private(output, out.data)
     kind = "final" if out.final else "marked DRAFT — not final"
@@ -352,7 +352,7 @@ def export(
         from assistant.cli.drafting import refuse_overwriting
 
         refuse_overwriting(target, intake_path)
-    from assistant.store.files import write_private
+    from assistant.private_files import write_private
 
     write_private(target, data)
     typer.echo(f"wrote {target} ({len(data)} bytes)")

@@ -16,6 +16,7 @@ import yaml
 
 from assistant import instruments
 from assistant.errors import ConfigError
+from assistant.yamlio import load_yaml
 
 PLAIN_WORDS = Path(__file__).resolve().parent / "plain_words.yaml"
 _names_pattern = lru_cache(maxsize=1)(instruments.names_pattern)
@@ -41,7 +42,7 @@ class PlainWords:
 def load() -> PlainWords:
     """The plain-words list, read once. A malformed file is a ConfigError naming it."""
     try:
-        data = yaml.safe_load(PLAIN_WORDS.read_text(encoding="utf-8"))
+        data = load_yaml(PLAIN_WORDS.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read {PLAIN_WORDS.name}: {exc}") from None
     if not isinstance(data, dict) or set(data) != {"terms", "questionnaires"}:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from assistant import instruments
 from assistant.errors import KnowledgeError
+from assistant.yamlio import load_yaml
 
 PATH = Path(__file__).with_name("thresholds.yaml")
 Confidence = Literal["high", "medium", "low"]
@@ -131,7 +132,7 @@ RCI_CRITICAL = 1.96  # abs(RCI) above this is reliable at p < .05 (P-JT)
 def table() -> dict[str, Thresholds]:
     """Thresholds by registry instrument id. Raises if the file names an unknown instrument."""
     try:
-        raw = yaml.safe_load(PATH.read_text(encoding="utf-8"))
+        raw = load_yaml(PATH.read_text(encoding="utf-8"))
         data = ThresholdFile.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise KnowledgeError(f"{PATH.name} could not be loaded: {exc}") from None

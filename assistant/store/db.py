@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from assistant.errors import StoreError
 from assistant.logs import get_logger
-from assistant.store.files import private_dir, private_file
+from assistant.private_files import private_dir, private_file
 
 log = get_logger(__name__)
 

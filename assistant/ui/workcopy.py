@@ -27,7 +27,7 @@ from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.intake import Intake
 from assistant.plan import loads
-from assistant.store.files import private_dir, write_private
+from assistant.private_files import private_dir, write_private
 from assistant.ui import common
 
 log = logging.getLogger(__name__)

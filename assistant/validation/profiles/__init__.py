@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from assistant.errors import ConfigError
+from assistant.yamlio import load_yaml
 
 DIR = Path(__file__).resolve().parent
 Level = Literal["error", "warning", "off"]
@@ -66,7 +65,7 @@ def _load(name: str, seen: tuple[str, ...]) -> Profile:
         )
     if name in seen:
         raise ConfigError(f"payer profile '{name}' extends itself")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"payer profile {path.name}: expected a mapping")
     unknown = set(data) - {"name", "description", "extends", "severity", "signing", "params"}
