@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.plan import Objective
+from assistant.text import fmt as _fmt
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
 
@@ -38,10 +39,6 @@ _BASELINE = re.compile(
 )
 _WEEKS = re.compile(r"\b(?:within|in|over)\s+(?:the\s+next\s+)?(\d+)\s*(weeks?|months?)\b", re.I)
 _DATE = re.compile(r"\b(?:by|before|on or before|no later than)\s+(\d{4}-\d{2}-\d{2})\b", re.I)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def _figures(pattern: re.Pattern[str], text: str) -> set[str]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from assistant import instruments
 from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
 from assistant.plan import MonitoredMeasure, Objective, TreatmentPlan
+from assistant.text import fmt as _fmt
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_consistency import (
@@ -48,10 +49,6 @@ def _monitored(m: MeasureFact, plan: TreatmentPlan) -> list[MonitoredMeasure]:
 
 
 _names_pattern = lru_cache(maxsize=1)(instruments.names_pattern)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 # ---------------------------------------------------------------- CF07 scored measures

@@ -9,15 +9,12 @@ from functools import lru_cache
 
 from assistant import plandates
 from assistant.plan import Objective
+from assistant.text import fmt as _fmt
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
 from assistant.validation.smart import instrument_pattern
 
 _MEASURED = ("decrease", "increase")
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 @lru_cache(maxsize=8192)
