@@ -16,6 +16,7 @@ from assistant.progress import measures as measures_mod
 from assistant.store import PlanStore, reviews
 from tests.store_fixtures import FakeValidator
 from tests.test_app import accounts, app, data_dir, goto, no_exceptions, sign_in, texts
+from tests.test_plan_review_app import _signed
 
 __all__ = ["accounts", "data_dir"]
 
@@ -27,13 +28,8 @@ AS_OF = dt.date(2026, 11, 30)
 def _reviewed_and_signed(accounts: dict[str, Any]) -> tuple[PlanStore, int]:
     """The GAD plan signed, reviewed against week 8 (G1.O3 met) and the review signed,
     through a store whose validator finds nothing (the gate is not this page's concern)."""
-    store = PlanStore(accounts["store"].engine, validator=FakeValidator())
+    store, pid = _signed(accounts)
     ana, sam = accounts["ana"], accounts["sam"]
-    pid = store.create(ana, load(DATA / "gad_plan.json")).plan_id
-    store.submit(ana, pid)
-    store.approve(sam, pid)
-    store.sign(ana, pid, signed_on=dt.date(2026, 10, 5))
-    store.sign(sam, pid, signed_on=dt.date(2026, 10, 5))
     measures = measures_mod.load(MEASURES, today=max(AS_OF, dt.date.today()))
     _, prefilled = reviews.prepare(store, ana, pid, measures, as_of=AS_OF)
     chosen = [d.model_copy(update={"rationale": "As the measures show."}) for d in prefilled]
@@ -104,13 +100,7 @@ def test_a_packet_format_that_fails_is_named_and_the_others_download(
 
 
 def test_a_plan_never_reviewed_has_no_packet(accounts: dict[str, Any]) -> None:
-    store = PlanStore(accounts["store"].engine, validator=FakeValidator())
-    ana, sam = accounts["ana"], accounts["sam"]
-    pid = store.create(ana, load(DATA / "gad_plan.json")).plan_id
-    store.submit(ana, pid)
-    store.approve(sam, pid)
-    store.sign(ana, pid, signed_on=dt.date(2026, 10, 5))
-    store.sign(sam, pid, signed_on=dt.date(2026, 10, 5))
+    _signed(accounts)
     at = _page_with(accounts, MEASURES.name, MEASURES.read_bytes())
     assert "Review packet" not in texts(at, "subheader")
     assert not at.get("download_button")
