@@ -243,3 +243,18 @@ def test_a_day_programme_ends_on_step_down_criteria_it_can_meet() -> None:
     assert _longer_than("no more than one missed work day in the last month", 3)
     assert not _longer_than("PHQ-9 below 5 at two consecutive sessions", 3)
     assert not _longer_than("abstinent for 2 consecutive weeks", 3)
+
+
+def test_step_down_criteria_name_a_safety_plan_only_when_risk_calls_for_one() -> None:
+    """The IOP client in drug court has no suicide risk and no safety plan: her step-down
+    criteria do not ask for one; the partial-hospital client with passive ideation keeps it."""
+    root = Path(__file__).resolve().parents[1]
+    iop = draft(
+        intake_mod.load(
+            root / "tests" / "data" / "shared" / "intakes" / "opioid_iop_drug_court.json"
+        )
+    )
+    php = draft(intake_mod.load(root / "evals" / "cases" / "mdd_partial_hospitalization.json"))
+    assert not [c for c in iop.plan.timeline.discharge_criteria if "suicid" in c.lower()]
+    assert iop.plan.timeline.discharge_criteria[0].startswith("The plan's gains hold")
+    assert "suicid" in php.plan.timeline.discharge_criteria[0].lower()

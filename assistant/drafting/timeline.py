@@ -63,6 +63,10 @@ def build_timeline(
     lvl = casefit.level_of_care(facts, rules) if rules else None
     if lvl is not None and lvl.discharge_criteria:
         steps = [" ".join(c.split()) for c in lvl.discharge_criteria]
+        r = intake.risk
+        if r is not None and r.fully_assessed and not r.warrants_safety_plan:
+            # no suicide risk and no safety plan in this plan: that criterion does not apply
+            steps = [c for c in steps if "suicid" not in c.lower()]
         criteria = steps + [
             f"after step-down: {c}" if _longer_than(c, weeks) else c for c in criteria
         ]
