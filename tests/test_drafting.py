@@ -258,3 +258,15 @@ def test_step_down_criteria_name_a_safety_plan_only_when_risk_calls_for_one() ->
     assert not [c for c in iop.plan.timeline.discharge_criteria if "suicid" in c.lower()]
     assert iop.plan.timeline.discharge_criteria[0].startswith("The plan's gains hold")
     assert "suicid" in php.plan.timeline.discharge_criteria[0].lower()
+
+
+def test_what_the_client_asked_for_reaches_the_plan() -> None:
+    """'Open to a medication evaluation' and 'a Spanish-speaking support group' were read
+    as wishes but appeared nowhere in the plan; each is now a note for the clinician."""
+    root = Path(__file__).resolve().parents[1]
+    plan = draft(
+        intake_mod.load(root / "tests" / "data" / "shared" / "intakes" / "mdd_recurrent_si.json")
+    ).plan
+    notes = " ".join(plan.sequencing)
+    assert '"open to a medication evaluation"' in notes
+    assert '"Spanish-speaking support group if available"' in notes
