@@ -231,6 +231,7 @@ def stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(normalise(text).lower()) if w not in _STOP}
 
 
+@lru_cache(maxsize=65536)
 def suffix_stem(word: str, min_left: int = 3, y_for_ies: bool = True) -> str:
     """``word`` without one plural or tense ending ("-ies" to "-y" when ``y_for_ies``, then
     "-ing", "-ed", "-es", "-s"), provided at least ``min_left`` letters remain.

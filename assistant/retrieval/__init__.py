@@ -115,7 +115,8 @@ class Retriever:
         self._docs = documents(self.kb)
         self._index = KnowledgeIndex(self.settings, self.kb.content_hash, self._docs, client)
         self._by_id = {d.id: n for n, d in enumerate(self._docs)}
-        self._doc_tokens = [frozenset(tokens(d.text)) for d in self._docs]
+        self._token_lists = [tokens(d.text) for d in self._docs]  # BM25 reuses them
+        self._doc_tokens = [frozenset(t) for t in self._token_lists]
         self._rarity: dict[str, int] = {}
         for toks in self._doc_tokens:
             for t in toks:
@@ -158,7 +159,7 @@ class Retriever:
         import bm25s
 
         model = bm25s.BM25()
-        model.index([tokens(d.text) or [""] for d in self._docs], show_progress=False)
+        model.index([t or [""] for t in self._token_lists], show_progress=False)
         return model
 
     # ------------------------------------------------------------ scoring
