@@ -74,3 +74,31 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+
+
+def run() -> None:
+    """The console entry point: :func:`main`, then leave without the interpreter's teardown.
+
+    Everything a command writes is committed or flushed before it returns (the store
+    commits each change, files are written whole, log handlers flush at exit), so what is
+    left is freeing memory and unloading the NLP and index libraries one object at a time:
+    about 0.3 s of every command, and a tenth of a cold draft."""
+    import atexit
+    import os
+
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if isinstance(exc.code, int) or exc.code is None:
+            code = exc.code or 0
+        else:  # sys.exit("message"): Python prints it and exits 1
+            print(exc.code, file=sys.stderr)
+            code = 1
+    atexit._run_exitfuncs()  # logging.shutdown and the libraries' own exit hooks
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be written there
+            code = code or 1
+    os._exit(code)
