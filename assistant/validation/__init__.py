@@ -26,7 +26,7 @@ from assistant.validation import (  # noqa: F401 - importing registers the rules
 )
 from assistant.validation.context import Context
 from assistant.validation.registry import RULES, Rule, rules_markdown
-from assistant.validation.report import Finding, Report
+from assistant.validation.report import Finding, Report, Severity
 from assistant.validation.smart import LintResult, lint_objective
 
 __all__ = [
@@ -57,12 +57,27 @@ def validate(
     prof = profiles.load(profile)
     ctx = Context(plan=plan, intake=intake, profile=prof, for_signing=for_signing)
     findings: list[Finding] = []
-    signing = ctx.signing
+    for r, level in _active_rules(prof, ctx.signing):
+        for path, message in r.check(ctx):
+            findings.append(Finding(r.code, r.name, level, path, message))
+    return Report(findings=findings, profile=prof.name)
+
+
+# (id of the profile, signing, number of rules) -> (the profile, its rules in code order with
+# their severities, "off" ones left out): resolved once per profile, not per rule per plan
+_ACTIVE: dict[tuple[int, bool, int], tuple[profiles.Profile, list[tuple[Rule, Severity]]]] = {}
+
+
+def _active_rules(prof: profiles.Profile, signing: bool) -> list[tuple[Rule, Severity]]:
+    key = (id(prof), signing, len(RULES))
+    entry = _ACTIVE.get(key)
+    if entry is not None and entry[0] is prof:
+        return entry[1]
+    active: list[tuple[Rule, Severity]] = []
     for code in sorted(RULES):
         level = prof.severity(code, signing=signing)
         if level == "off":
             continue
-        r = RULES[code]
-        for path, message in r.check(ctx):
-            findings.append(Finding(r.code, r.name, level, path, message))
-    return Report(findings=findings, profile=prof.name)
+        active.append((RULES[code], level))
+    _ACTIVE[key] = (prof, active)
+    return active

@@ -42,9 +42,9 @@ class Context:
     def instrument(self, o: Objective) -> instruments.Instrument | None:
         """The instrument an objective measures with: its field, else one named in its text."""
         if o.instrument:
-            return instruments.get(o.instrument)
+            return instrument_named(o.instrument)
         found = self.lint(o).instrument
-        return instruments.get(found) if found else None
+        return instrument_named(found) if found else None
 
     @cached_property
     def knowledge(self) -> KnowledgeBase | None:
@@ -67,18 +67,28 @@ class Context:
         return facts_of(self.intake)
 
     @cached_property
+    def _number_sources(self) -> tuple[set[float], set[float]]:
+        from assistant.validation.numbers import number_sources
+
+        return number_sources(self.plan, self.intake, self.plan_sources)
+
+    @cached_property
     def allowed_numbers(self) -> set[float]:
         """Numbers the plan may state (see :mod:`assistant.validation.numbers`)."""
-        from assistant.validation.numbers import allowed_numbers
+        return self._number_sources[0]
 
-        return allowed_numbers(self.plan, self.intake, self.knowledge, cited=self.plan_sources)
+    @cached_property
+    def general_numbers(self) -> set[float]:
+        """Numbers the plan may state from its own sources alone (the registry entries and
+        knowledge records it cites), as :attr:`allowed_numbers` would be with no intake."""
+        return self._number_sources[1]
 
     @cached_property
     def plan_sources(self) -> PlanSources:
         """The instruments the plan names and the figures of the records it cites."""
         from assistant.validation.numbers import plan_sources
 
-        return plan_sources(self.plan, self.knowledge)
+        return plan_sources(self.plan, self.knowledge, [t for _, t in self.texts])
 
     @cached_property
     def objectives(self) -> list[tuple[str, Goal, Objective]]:
@@ -111,6 +121,12 @@ class Context:
         parts = [t for _, t in self.texts] + self.plan.strengths
         parts += [g.client_words or "" for g in self.plan.goals]
         return set().union(*map(_word_stems, parts))
+
+
+@lru_cache(maxsize=1024)
+def instrument_named(name: str) -> instruments.Instrument | None:
+    """:func:`assistant.instruments.get`, looked up once per name (the registry is fixed)."""
+    return instruments.get(name)
 
 
 @lru_cache(maxsize=8192)

@@ -77,6 +77,24 @@ def cited_records(plan: TreatmentPlan) -> set[str]:
     return out
 
 
+def _cited_ids(plan: TreatmentPlan) -> set[str]:
+    """:func:`cited_records` without building an item path per item."""
+    out = set(ALWAYS_CITED)
+    items: list[Any] = list(plan.problems)
+    for g in plan.goals:
+        items.append(g)
+        items += g.objectives
+    items += plan.interventions
+    for item in items:
+        rid = item.provenance.record_id
+        if rid:
+            out.add(rid)
+    tl = plan.timeline.provenance
+    if tl is not None and tl.record_id:
+        out.add(tl.record_id)
+    return out
+
+
 def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
     """(all numbers, baseline values) from the intake."""
     allowed: set[float] = set()
@@ -109,18 +127,98 @@ class PlanSources:
     percents: frozenset[float]
 
 
-def plan_sources(plan: TreatmentPlan, kb: KnowledgeBase | None) -> PlanSources:
-    used = {o.instrument for _, _, o in plan.objectives() if o.instrument}
-    for _, text in plan.texts():
-        used |= instrument_names_in(text)
+def plan_sources(
+    plan: TreatmentPlan, kb: KnowledgeBase | None, texts: list[str] | None = None
+) -> PlanSources:
+    """``texts`` is every free text of ``plan`` (``plan.texts()``) when the caller has it."""
+    used = {o.instrument for g in plan.goals for o in g.objectives if o.instrument}
+    for text in texts if texts is not None else [t for _, t in plan.texts()]:
+        found = instrument_names_in(text)
+        if found:
+            used |= found
     nums: set[float] = set()
     percents: set[float] = set()
     if kb is not None:
-        for rid in cited_records(plan):
+        for rid in _cited_ids(plan):
             n, pct = record_numbers(kb, rid)
             nums |= n
             percents |= pct
     return PlanSources(frozenset(used), frozenset(nums), frozenset(percents))
+
+
+@lru_cache(maxsize=1024)
+def _instrument_figures(name: str) -> tuple[frozenset[float], float | None]:
+    """(every number, the response percent) of the registry entry ``name`` stands for."""
+    inst = instruments.get(name)
+    if inst is None:
+        return frozenset(), None
+    pct = inst.response_percent.value if inst.response_percent is not None else None
+    return frozenset(inst.numbers()), pct
+
+
+def _reduced(allowed: set[float], bases: set[float], percents: set[float]) -> None:
+    """Add each base reduced by each percent, rounded down and up, to ``allowed``."""
+    floor, ceil = math.floor, math.ceil
+    for base in bases:
+        for share in percents:
+            x = base * (1 - share / 100)
+            allowed.add(float(floor(x)))
+            allowed.add(float(ceil(x)))
+
+
+def _objective_bases(plan: TreatmentPlan, allowed: set[float], bases: set[float]) -> None:
+    for g in plan.goals:
+        for o in g.objectives:
+            bl = o.baseline
+            if bl is not None and bl.value is not None and bl.value in allowed:
+                bases.add(bl.value)
+                if bl.high is not None:
+                    bases.add(bl.high)
+
+
+def _timeline_numbers(plan: TreatmentPlan) -> set[float]:
+    tl = plan.timeline
+    out: set[float] = set()
+    if tl.provenance is not None and tl.provenance.record_id:
+        for v in (tl.estimated_sessions_min, tl.estimated_sessions_max, tl.estimated_weeks,
+                  tl.session_minutes):  # fmt: skip
+            if v is not None:
+                out.add(float(v))
+    return out
+
+
+def number_sources(
+    plan: TreatmentPlan, intake: Intake | None, cited: PlanSources
+) -> tuple[set[float], set[float]]:
+    """(:func:`allowed_numbers` with ``intake``, and without it), computed in one pass: the
+    second is what the plan's own sources allow, which the first always contains."""
+    own: set[float] = {0.0}
+    own |= cited.numbers
+    percents: set[float] = set(cited.percents)
+    for name in cited.instruments:
+        nums, pct = _instrument_figures(name)
+        own |= nums
+        if pct is not None:
+            percents.add(pct)
+    timeline = _timeline_numbers(plan)
+    bases: set[float] = set()
+    _objective_bases(plan, own, bases)
+    general = set(own)
+    _reduced(general, bases, percents)
+    general |= timeline
+    if intake is None:
+        return set(general), general
+    allowed, intake_bases = intake_numbers(intake)
+    allowed |= own
+    for name in {a.instrument for a in intake.assessments} - cited.instruments:
+        nums, pct = _instrument_figures(name)
+        allowed |= nums
+        if pct is not None:
+            percents.add(pct)
+    _objective_bases(plan, allowed, intake_bases)
+    _reduced(allowed, intake_bases, percents)
+    allowed |= timeline
+    return allowed, general
 
 
 def allowed_numbers(
@@ -132,38 +230,6 @@ def allowed_numbers(
 ) -> set[float]:
     """Every number the plan may state without a clinician having written it. ``cited`` is
     :func:`plan_sources` for ``plan`` and ``kb`` when the caller has it already."""
-    allowed: set[float] = {0.0}
-    bases: set[float] = set()
-    if intake is not None:
-        a, b = intake_numbers(intake)
-        allowed |= a
-        bases |= b
     if cited is None:
         cited = plan_sources(plan, kb)
-    used = set(cited.instruments)
-    if intake is not None:
-        used |= {a.instrument for a in intake.assessments}
-    percents: set[float] = set()
-    for name in used:
-        inst = instruments.get(name)
-        if inst is not None:
-            allowed |= inst.numbers()
-            if inst.response_percent is not None:
-                percents.add(inst.response_percent.value)
-    allowed |= cited.numbers
-    percents |= cited.percents
-    for _, _, o in plan.objectives():
-        bl = o.baseline
-        if bl is not None and bl.value is not None and bl.value in allowed:
-            bases |= {bl.value} | ({bl.high} if bl.high is not None else set())
-    for base in bases:
-        for share in percents:
-            x = base * (1 - share / 100)
-            allowed |= {float(math.floor(x)), float(math.ceil(x))}
-    tl = plan.timeline
-    if tl.provenance is not None and tl.provenance.record_id:
-        for v in (tl.estimated_sessions_min, tl.estimated_sessions_max, tl.estimated_weeks,
-                  tl.session_minutes):  # fmt: skip
-            if v is not None:
-                allowed.add(float(v))
-    return allowed
+    return number_sources(plan, intake, cited)[0]

@@ -18,15 +18,21 @@ from functools import cached_property, lru_cache
 from assistant.intake import Intake
 from assistant.text import figure_mentions, stems
 from assistant.validation.context import Context, written_by_clinician
-from assistant.validation.numbers import allowed_numbers
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_objectives import _fmt
 
 
+@lru_cache(maxsize=1024)
 def _name_stem(instrument: str) -> str:
     """An instrument's name as the figure's context reads it ("PHQ-A" -> "phqa")."""
     return re.sub(r"[^A-Za-z]", "", instrument).lower()[:5]
 
+
+# a date's figures are read beside its month's name, as "%B" writes it ("Septe" for 9)
+_MONTHS = ("", "janua", "febru", "march", "april", "may", "june", "july", "augus", "septe",
+           "octob", "novem", "decem")  # fmt: skip
+_DURATION_WORDS = frozenset({"durat", "month", "year", "week"})
+_AGE_WORDS = frozenset({"age", "aged", "years"})
 
 # how many words either side of a figure in the plan say what it counts: a whole clause, as
 # objectives name the behaviour once and the figures after a parenthesis
@@ -42,46 +48,52 @@ class _IntakeFigures:
     @cached_property
     def contexts(self) -> dict[float, list[frozenset[str]]]:
         out: dict[float, list[frozenset[str]]] = {}
+        intake = self.intake
 
-        def add(value: float, words: set[str] | frozenset[str]) -> None:
-            out.setdefault(float(value), []).append(frozenset(words))
+        def add(value: float, words: frozenset[str]) -> None:
+            found = out.get(value)
+            if found is None:
+                out[value] = [words]
+            else:
+                found.append(words)
 
-        for a in self.intake.assessments:
-            add(a.score, {_name_stem(a.instrument), "score"})
-        for b in self.intake.baselines:
+        for a in intake.assessments:
+            add(float(a.score), frozenset({_name_stem(a.instrument), "score"}))
+        for b in intake.baselines:
+            said = _stems(f"{b.measure} {b.unit} {b.source}")
             for v in b.bounds():
-                add(v, stems(f"{b.measure} {b.unit} {b.source}"))
-        dates = [self.intake.intake_date, *(a.date for a in self.intake.assessments if a.date)]
+                add(float(v), said)
+        dates = [intake.intake_date, *(a.date for a in intake.assessments if a.date)]
         for d in dates:
-            month = d.strftime("%B").lower()[:5]
+            when = frozenset({"date", _MONTHS[d.month]})
             for v in (d.year, d.month, d.day):
-                add(v, {"date", month})
-        add(self.intake.age_on(), {"age", "aged", "years"})
-        for _, text in self.intake.free_text():
+                add(float(v), when)
+        add(float(intake.age_on()), _AGE_WORDS)
+        for _, text in intake.free_text():
             for value, words in figure_mentions(text, window=6):
                 add(value, words)
-        for p in self.intake.presenting_problems:
+        for p in intake.presenting_problems:
             if p.duration:
                 for value, words in figure_mentions(p.duration):
-                    add(value, set(words) | {"durat", "month", "year", "week"})
+                    add(value, words | _DURATION_WORDS)
         return out
 
     @cached_property
     def baselines(self) -> list[tuple[frozenset[str], tuple[float, float]]]:
         """Each intake baseline's words (measure and unit) with its figures."""
-        return [
-            (frozenset(stems(f"{b.measure} {b.unit}")), b.bounds()) for b in self.intake.baselines
-        ]
+        return [(_stems(f"{b.measure} {b.unit}"), b.bounds()) for b in self.intake.baselines]
 
     def count_sources(self, words: AbstractSet[str]) -> set[float]:
         """Baseline counts the intake recorded for a behaviour described by ``words``."""
         out: set[float] = set()
         for said, bounds in self.baselines:
-            if said & words:
-                out |= set(bounds)
+            if not said.isdisjoint(words):
+                out.update(bounds)
         for value, ctxs in self.contexts.items():
-            if any(c & words for c in ctxs):
-                out.add(value)
+            for c in ctxs:
+                if not c.isdisjoint(words):
+                    out.add(value)
+                    break
         return out
 
 
@@ -155,7 +167,7 @@ def out_of_context(ctx: Context) -> Iterator[Hit]:
     figs = _figures(ctx)
     if figs is None:
         return
-    general = allowed_numbers(ctx.plan, None, ctx.knowledge, cited=ctx.plan_sources)
+    general = set(ctx.general_numbers)
     for _, _, o in ctx.objectives:  # an objective's own timeframe, stated in its sentence
         general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
     for path, text in ctx.texts:

@@ -112,6 +112,13 @@ def duplicate_id(ctx: Context) -> Iterator[Hit]:
     Bad: two objectives both with id obj-1.
     Good: obj-1-1 and obj-1-2.
     """
+    plan = ctx.plan
+    ids = [p.id for p in plan.problems] + [iv.id for iv in plan.interventions]
+    for g in plan.goals:
+        ids.append(g.id)
+        ids += [o.id for o in g.objectives]
+    if len(set(ids)) == len(ids):
+        return
     counts = Counter(item.id for _, _, item in ctx.plan.items())
     seen: set[str] = set()
     for path, _, item in ctx.plan.items():

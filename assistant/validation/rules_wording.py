@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant import instruments
-from assistant.validation.context import Context
+from assistant.validation.context import Context, instrument_named
 from assistant.validation.numbers import instrument_names_in
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_objectives import _fmt, _numbers_in
@@ -54,6 +55,15 @@ def no_method(ctx: Context) -> Iterator[Hit]:
             )
 
 
+_ZERO = re.compile(r"\b(zero|no|none)\b", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _named(text: str) -> frozenset[instruments.Instrument | None]:
+    """The registry entries of the instrument names in ``text`` (read once per text)."""
+    return frozenset(instrument_named(n) for n in instrument_names_in(text))
+
+
 def _names_metric(text: str, metric: str) -> bool:
     words = [w for w in re.findall(r"[a-z]{4,}", metric.lower()) if w not in _STOP]
     low = text.lower()
@@ -70,19 +80,16 @@ def text_disagrees(ctx: Context) -> Iterator[Hit]:
     """
     for path, _, o in ctx.objectives:
         nums, missing = _numbers_in(o.text), []
-        inst = instruments.get(o.instrument) if o.instrument else None
+        inst = instrument_named(o.instrument) if o.instrument else None
         if inst is not None:
-            named = {instruments.get(n) for n in instrument_names_in(o.text)}
-            if inst not in named:
+            if inst not in _named(o.text):
                 missing.append(f"the instrument ({inst.id})")
         elif o.metric and not _names_metric(o.text, o.metric):
             missing.append(f"the metric ({o.metric})")
         for part, m in (("baseline", o.baseline), ("target", o.target)):
             if m is not None and m.value is not None:
                 vals = {_fmt(m.value)} | ({_fmt(m.high)} if m.high is not None else set())
-                if not (vals & nums) and not (
-                    m.value == 0 and re.search(r"\b(zero|no|none)\b", o.text, re.I)
-                ):
+                if not (vals & nums) and not (m.value == 0 and _ZERO.search(o.text)):
                     missing.append(f"the {part} ({m.text})")
         tf = o.timeframe
         if tf.weeks and not ({str(tf.weeks), _fmt(round(tf.weeks / 4.345))} & nums):
@@ -139,6 +146,16 @@ _GENERIC = {
 }  # fmt: skip
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def _is_category(technique: str) -> bool:
+    """The technique names only a kind of therapy (or 'eclectic'), read once per text."""
+    words = _LETTERS.findall(technique.lower())
+    return "eclectic" in words or not [w for w in words if w not in _GENERIC]
+
+
 @rule("IV01", "intervention.category")
 def intervention_category(ctx: Context) -> Iterator[Hit]:
     """An intervention names a specific technique, not a category of therapy.
@@ -147,8 +164,7 @@ def intervention_category(ctx: Context) -> Iterator[Hit]:
     Good: Cognitive restructuring of catastrophic predictions with thought records.
     """
     for i, iv in enumerate(ctx.plan.interventions):
-        words = re.findall(r"[a-z]+", iv.technique.lower())
-        if "eclectic" in words or not [w for w in words if w not in _GENERIC]:
+        if _is_category(iv.technique):
             yield (
                 f"interventions[{i}].technique",
                 f"'{iv.technique}' names a kind of therapy, "
