@@ -212,7 +212,7 @@ def cli(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     from assistant.cli import retrieval as cli_retrieval
 
-    monkeypatch.setattr(retrieval, "get_retriever", lambda: retriever)
+    monkeypatch.setattr(retrieval, "get_retriever", lambda one_shot=False: retriever)
     app = typer.Typer()
     cli_retrieval.register(app)
     runner = CliRunner()

@@ -75,7 +75,7 @@ def draft(
     if retrieval:
         from assistant.retrieval import get_retriever
 
-        retriever = get_retriever()
+        retriever = get_retriever(one_shot=True)
     chosen: object = drafter.value
     if drafter is DrafterName.llm:
         from assistant.cli.model_progress import ProgressLine

@@ -85,13 +85,13 @@ def retrieve(
     if file is not None:
         if query:
             raise RetrievalError("give either a query or --file, not both")
-        retriever = get_retriever()
+        retriever = get_retriever(one_shot=True)
         for q in _read_queries(file):
             typer.echo(json.dumps(_as_json(retriever.search(q, codes=codes, k=k))))
         return
     if not query:
         raise RetrievalError('give a query, e.g. retrieve "worries about everything"')
-    hits = get_retriever().search(query, codes=codes, k=k)
+    hits = get_retriever(one_shot=True).search(query, codes=codes, k=k)
     if as_json:
         typer.echo(json.dumps(_as_json(hits), indent=2))
         return

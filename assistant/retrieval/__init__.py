@@ -5,7 +5,10 @@ example plan becomes one document. Item documents repeat their record's title an
 terms, so a query in the client's own words still reaches a technique or an objective.
 
 A query is scored two ways and the two are blended: cosine similarity of MiniLM vectors
-(from the chromadb collection) and BM25 over the same texts (bm25s). Diagnosis codes add
+(the chromadb collection's, every document at once as one matrix product) and BM25 over
+the same texts (bm25s). A one-shot command (``draft``, ``retrieve``) reads those vectors
+from the copy the local index keeps beside its collection, when it matches the documents
+exactly, rather than spending half a second opening chromadb to read them. Diagnosis codes add
 a fixed boost to the records that list them. Records are ranked by their best document
 (ties broken by the second best).
 A result whose blended score stays under :data:`FLOOR` is flagged ``below_floor``; when
@@ -109,8 +112,13 @@ class Retriever:
         settings: Settings | None = None,
         knowledge: KnowledgeBase | None = None,
         client: Any | None = None,
+        *,
+        one_shot: bool = False,
     ) -> None:
         self.settings = settings or get_settings()
+        # a one-shot command (``draft``, ``retrieve``) reads the vectors the local index
+        # wrote beside its collection when they match, instead of opening chromadb
+        self._one_shot = one_shot
         self.kb = knowledge or knowledge_mod.load_cached()
         self._docs = documents(self.kb)
         self._index = KnowledgeIndex(self.settings, self.kb.content_hash, self._docs, client)
@@ -144,6 +152,7 @@ class Retriever:
         with self._lock, self._index.build_lock():
             start = time.perf_counter()
             built = self._index.ensure(rebuild)
+            self._index.matrix()
             if self._bm25 is None:
                 self._bm25 = self._build_bm25()
             return IndexInfo(
@@ -154,6 +163,19 @@ class Retriever:
                 content_hash=self.kb.content_hash,
                 location=self.location,
             )
+
+    def _ready(self) -> None:
+        """The vectors and BM25 ready to score: from the snapshot for a one-shot command when
+        there is one, else by opening (and if need be building) the index."""
+        if self._bm25 is not None and self._index.has_matrix:
+            return
+        if self._one_shot:
+            with self._lock:
+                if self._index.open_snapshot():
+                    if self._bm25 is None:
+                        self._bm25 = self._build_bm25()
+                    return
+        self.ensure_index()
 
     def _build_bm25(self) -> Any:
         import bm25s
@@ -170,17 +192,18 @@ class Retriever:
         """Every document scored against each query (same order as ``self._docs``).
 
         ``vectors`` may carry the query embeddings when the caller already has them."""
+        import numpy as np
+
         from assistant.embeddings import get_encoder
 
-        if self._index.collection is None or self._bm25 is None:
-            self.ensure_index()
+        self._ready()
         if vectors is None:
             vectors = get_encoder().encode(list(queries))
-        result = self._index.collection.query(
-            query_embeddings=list(vectors),
-            n_results=len(self._docs),
-            include=["distances"],
-        )
+        q = np.asarray(vectors, dtype=np.float32)
+        q = q / np.clip(np.linalg.norm(q, axis=1, keepdims=True), 1e-12, None)
+        # cosine similarity with every document: what the collection's cosine distance
+        # gives (1 - distance), for all documents at once
+        sims_all = q @ self._index.matrix().T
         wanted = [c for c in (c.strip().upper() for c in codes) if c]
         seen: dict[tuple[str, ...], list[str]] = {}
 
@@ -192,10 +215,7 @@ class Retriever:
 
         out = []
         for qi, query in enumerate(queries):
-            sims = [0.0] * len(self._docs)
-            for doc_id, dist in zip(result["ids"][qi], result["distances"][qi], strict=True):
-                if doc_id in self._by_id:
-                    sims[self._by_id[doc_id]] = 1.0 - float(dist)
+            sims = sims_all[qi].tolist()
             q_tokens = [t for t in tokens(query) if t in self._bm25.vocab_dict]
             lex = self._bm25.get_scores(q_tokens) if q_tokens else [0.0] * len(self._docs)
             out.append(
@@ -335,7 +355,9 @@ def _problem_text(p: PresentingProblem) -> str:
     return _lines(p.summary, p.symptoms, p.functional_impact, p.client_words)
 
 
-@lru_cache(maxsize=1)
-def get_retriever() -> Retriever:
-    """The process-wide retriever over the default settings and knowledge base."""
-    return Retriever()
+@lru_cache(maxsize=2)
+def get_retriever(one_shot: bool = False) -> Retriever:
+    """The process-wide retriever over the default settings and knowledge base;
+    ``one_shot`` for a command that drafts or searches once and exits (see
+    :class:`Retriever`)."""
+    return Retriever(one_shot=one_shot)

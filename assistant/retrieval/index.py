@@ -6,13 +6,23 @@ the knowledge base, and otherwise builds it again from reused or freshly embedde
 (:mod:`assistant.retrieval.vectors`). A local build holds the folder's lock file, so the app
 and a command started together never build over each other. chromadb is imported inside
 functions so that commands which need no index stay fast.
+
+After a build, or the first check of an existing local collection, the collection's vectors
+are also written beside it (``collection-vectors-<digest>.npy``, the digest covering the
+embedding model and every document's id and text), so a one-shot command can score without
+opening chromadb; a copy for other documents is never read, and a shared server's index
+never has one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -20,7 +30,12 @@ from assistant.config import Settings
 from assistant.errors import RetrievalError
 from assistant.retrieval.documents import Doc
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
 COLLECTION = "tpa-knowledge"
+SNAPSHOT_PREFIX = "collection-vectors-"
 
 
 class IndexInfo(BaseModel):
@@ -69,6 +84,7 @@ class KnowledgeIndex:
         self._client = client
         self.collection: Any = None  # set by ensure()
         self.embedded = 0  # documents embedded by the last build (the rest were known)
+        self._matrix: NDArray[np.float32] | None = None
 
     @property
     def location(self) -> str:
@@ -161,4 +177,82 @@ class KnowledgeIndex:
                 embeddings=list(vectors[i : i + step]),
             )
         self.collection = col
+        self._keep(vectors)
+        return True
+
+    # ------------------------------------------------------------ the collection's vectors
+
+    def digest(self) -> str:
+        """What the collection's vectors depend on: the embedding model and every
+        document's id and text, in order."""
+        from assistant.embeddings import ChromaMiniLM
+
+        h = hashlib.sha256(ChromaMiniLM.NAME.encode())
+        for d in self.docs:
+            h.update(f"\0{d.id}\0{d.text}".encode())
+        return h.hexdigest()
+
+    def _snapshot_path(self) -> Path:
+        return self.settings.index_dir / f"{SNAPSHOT_PREFIX}{self.digest()[:32]}.npy"
+
+    @property
+    def has_matrix(self) -> bool:
+        return self._matrix is not None
+
+    def matrix(self) -> NDArray[np.float32]:
+        """The vectors the collection holds, one row per document in ``docs`` order (read
+        once from the collection after :meth:`ensure`; scoring every document against a
+        query is then one matrix product)."""
+        if self._matrix is None:
+            import numpy as np
+
+            if self.collection is None:
+                raise RetrievalError("the knowledge index is not open")
+            got = self.collection.get(ids=[d.id for d in self.docs], include=["embeddings"])
+            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+            self._keep(np.asarray([by_id[d.id] for d in self.docs], dtype=np.float32))
+        assert self._matrix is not None
+        return self._matrix
+
+    def _keep(self, vectors: Any) -> None:
+        """Hold the collection's vectors (unit length, as cosine distance uses them) and,
+        for a local index, write the copy a new process reads instead of opening chromadb."""
+        import numpy as np
+
+        mat = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(mat, axis=1, keepdims=True)
+        self._matrix = mat / np.clip(norms, 1e-12, None)
+        if self.settings.chroma_host:
+            return
+        folder = self.settings.index_dir
+        target = self._snapshot_path()
+        if target.exists():
+            return
+        for old in folder.glob(f"{SNAPSHOT_PREFIX}*.npy"):  # of knowledge since changed
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, self._matrix, allow_pickle=False)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def open_snapshot(self) -> bool:
+        """Take the collection's vectors from the copy the last build or check of this local
+        index wrote beside it, without opening chromadb (about half a second of a one-shot
+        command). False when there is no copy for exactly these documents and this model,
+        or the index is a shared server's."""
+        if self.settings.chroma_host:
+            return False
+        import numpy as np
+
+        try:
+            mat = np.load(self._snapshot_path(), allow_pickle=False)
+        except (OSError, ValueError):
+            return False
+        if mat.ndim != 2 or mat.shape[0] != len(self.docs) or mat.dtype != np.float32:
+            return False
+        self._matrix = mat
         return True
