@@ -70,7 +70,7 @@ class Context:
     def _number_sources(self) -> tuple[set[float], set[float]]:
         from assistant.validation.numbers import number_sources
 
-        return number_sources(self.plan, self.intake, self.plan_sources)
+        return number_sources(self.plan, self.intake, self.plan_sources, self.intake_texts)
 
     @cached_property
     def allowed_numbers(self) -> set[float]:
@@ -91,6 +91,11 @@ class Context:
         return plan_sources(self.plan, self.knowledge, [t for _, t in self.texts])
 
     @cached_property
+    def intake_texts(self) -> list[str]:
+        """Every free-text field of the intake (none without an intake), read once per run."""
+        return [] if self.intake is None else [t for _, t in self.intake.free_text()]
+
+    @cached_property
     def objectives(self) -> list[tuple[str, Goal, Objective]]:
         """Every objective with its path and goal (computed once per run)."""
         return list(self.plan.objectives())
@@ -109,6 +114,15 @@ class Context:
         out: dict[str, Provenance | None] = {p: item.provenance for p, _, item in self.plan.items()}
         out["timeline"] = self.plan.timeline.provenance
         return out
+
+    @cached_property
+    def suggested_texts(self) -> list[tuple[str, str]]:
+        """The free-text fields (with their paths) that the clinician has not written or edited
+        (computed once per run)."""
+        owner = self.provenance_by_path.get
+        return [
+            (p, t) for p, t in self.texts if not written_by_clinician(owner(p.rsplit(".", 1)[0]))
+        ]
 
     def provenance_for(self, text_path: str) -> Provenance | None:
         """The provenance of the item that owns a text field path

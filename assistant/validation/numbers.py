@@ -95,8 +95,9 @@ def _cited_ids(plan: TreatmentPlan) -> set[str]:
     return out
 
 
-def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
-    """(all numbers, baseline values) from the intake."""
+def intake_numbers(intake: Intake, texts: list[str] | None = None) -> tuple[set[float], set[float]]:
+    """(all numbers, baseline values) from the intake; ``texts`` is its free text
+    (``intake.free_text()``) when the caller has it already."""
     allowed: set[float] = set()
     bases: set[float] = set()
     for a in intake.assessments:
@@ -108,8 +109,10 @@ def intake_numbers(intake: Intake) -> tuple[set[float], set[float]]:
         bases |= {lo, hi}
     for d in [intake.intake_date, *(a.date for a in intake.assessments if a.date)]:
         allowed |= {float(d.year), float(d.month), float(d.day)}
-    for _, text in intake.free_text():
-        allowed |= numbers_in(text)
+    for text in texts if texts is not None else [t for _, t in intake.free_text()]:
+        found = figures(text)
+        if found:
+            allowed |= found
     for p in intake.presenting_problems:
         if p.duration:
             allowed |= numbers_in(p.duration)
@@ -188,7 +191,10 @@ def _timeline_numbers(plan: TreatmentPlan) -> set[float]:
 
 
 def number_sources(
-    plan: TreatmentPlan, intake: Intake | None, cited: PlanSources
+    plan: TreatmentPlan,
+    intake: Intake | None,
+    cited: PlanSources,
+    intake_texts: list[str] | None = None,
 ) -> tuple[set[float], set[float]]:
     """(:func:`allowed_numbers` with ``intake``, and without it), computed in one pass: the
     second is what the plan's own sources allow, which the first always contains."""
@@ -208,7 +214,7 @@ def number_sources(
     general |= timeline
     if intake is None:
         return set(general), general
-    allowed, intake_bases = intake_numbers(intake)
+    allowed, intake_bases = intake_numbers(intake, intake_texts)
     allowed |= own
     for name in {a.instrument for a in intake.assessments} - cited.instruments:
         nums, pct = _instrument_figures(name)

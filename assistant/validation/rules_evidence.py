@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from assistant.plan import PLACEHOLDER
+from assistant.text import figures
 from assistant.validation.context import Context, written_by_clinician
-from assistant.validation.numbers import numbers_in
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_objectives import _fmt
 
@@ -22,10 +22,8 @@ def untraceable(ctx: Context) -> Iterator[Hit]:
     Bad: 'reduce panic attacks to 2 per week' when 2 appears in no source.
     Good: 'reduce panic attacks from 4-5 to [target: agree with client] per week'.
     """
-    for path, text in ctx.texts:
-        if written_by_clinician(ctx.provenance_for(path)):
-            continue
-        found = numbers_in(text)
+    for path, text in ctx.suggested_texts:
+        found = figures(text)
         if not found:
             continue
         bad = sorted(found - ctx.allowed_numbers)

@@ -42,8 +42,9 @@ _PLAN_WINDOW = 12
 class _IntakeFigures:
     """Each figure the intake states directly, with the words that say what it counts."""
 
-    def __init__(self, intake: Intake):
+    def __init__(self, intake: Intake, texts: list[str]):
         self.intake = intake
+        self.texts = texts  # its free text
 
     @cached_property
     def contexts(self) -> dict[float, list[frozenset[str]]]:
@@ -69,7 +70,7 @@ class _IntakeFigures:
             for v in (d.year, d.month, d.day):
                 add(float(v), when)
         add(float(intake.age_on()), _AGE_WORDS)
-        for _, text in intake.free_text():
+        for text in self.texts:
             for value, words in figure_mentions(text, window=6):
                 add(value, words)
         for p in intake.presenting_problems:
@@ -108,7 +109,7 @@ def _figures(ctx: Context) -> _IntakeFigures | None:
         return None
     cached = getattr(ctx, "_intake_figures", None)
     if cached is None:
-        cached = _IntakeFigures(ctx.intake)
+        cached = _IntakeFigures(ctx.intake, ctx.intake_texts)
         ctx._intake_figures = cached  # type: ignore[attr-defined]
     return cached
 
@@ -170,9 +171,7 @@ def out_of_context(ctx: Context) -> Iterator[Hit]:
     general = set(ctx.general_numbers)
     for _, _, o in ctx.objectives:  # an objective's own timeframe, stated in its sentence
         general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
-    for path, text in ctx.texts:
-        if written_by_clinician(ctx.provenance_for(path)):
-            continue
+    for path, text in ctx.suggested_texts:
         for value, words in figure_mentions(text, window=_PLAN_WINDOW):
             sources = figs.contexts.get(value)
             if value in general or not sources or not words:
