@@ -106,6 +106,14 @@ class Context:
         return list(self.plan.texts())
 
     @cached_property
+    def targets(self) -> list[tuple[str, str]]:
+        """What the plan sets out to do, with paths (see
+        :func:`assistant.validation.rules_consistency.targets`), computed once per run."""
+        from assistant.validation.rules_consistency import targets
+
+        return list(targets(self.plan))
+
+    @cached_property
     def objective_ids(self) -> set[str]:
         return {o.id for _, _, o in self.objectives}
 

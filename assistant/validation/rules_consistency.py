@@ -70,6 +70,7 @@ def targets(plan: TreatmentPlan) -> Iterator[tuple[str, str]]:
             yield f"safety.actions[{j}]", a
 
 
+@lru_cache(maxsize=4096)
 def words_pattern(text: str) -> re.Pattern[str]:
     """A pattern for the words of ``text`` in order, allowing a plural 's' and any
     punctuation between them ('ASRS v1.1', 'weigh-ins')."""
@@ -323,6 +324,17 @@ def _stem_set(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
 
 
+@lru_cache(maxsize=8192)
+def _reporting_clauses(text: str) -> tuple[tuple[frozenset[str], bool], ...]:
+    """Each clause of ``text`` that speaks of reporting, as (its word stems, whether it names
+    a referrer), read once per text."""
+    out = []
+    for clause in re.split(r"[.;]\s+", text):
+        if _REPORTING.search(clause):
+            out.append((frozenset(_stem_set(clause)), _REFERRER.search(clause) is not None))
+    return tuple(out)
+
+
 @rule("CF17", "consistency.release-scope-unstated")
 def release_scope_unstated(ctx: Context) -> Iterator[Hit]:
     """When treatment is mandated, the plan says what is reported to the referrer (the
@@ -337,14 +349,10 @@ def release_scope_unstated(ctx: Context) -> Iterator[Hit]:
     legal = facts.legal
     who = _stem_set(legal.referred_by or "")
     scope = _stem_set(legal.release_scope or "")
-    plan = ctx.plan
-    texts = [t for _, t in ctx.texts] + [t for _, t in targets(plan)]
+    texts = [t for _, t in ctx.texts] + [t for _, t in ctx.targets]
     for text in texts:
-        for clause in re.split(r"[.;]\s+", text):
-            if not _REPORTING.search(clause):
-                continue
-            words = _stem_set(clause)
-            names_who = bool(who & words) or _REFERRER.search(clause) is not None
+        for words, referrer in _reporting_clauses(text):
+            names_who = bool(who & words) or referrer
             if names_who and (not scope or len(scope & words) >= min(2, len(scope))):
                 return
     what = f" ({legal.release_scope})" if legal.release_scope else ""

@@ -18,7 +18,6 @@ from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_consistency import (
     affirms,
     objective_text,
-    targets,
     words_pattern,
 )
 
@@ -66,7 +65,7 @@ def risk_to_others_absent(ctx: Context) -> Iterator[Hit]:
     if facts is None:
         return
     for r in facts.risk_to_others:
-        if any(_addresses(r, text) for _, text in targets(ctx.plan)):
+        if any(_addresses(r, text) for _, text in ctx.targets):
             continue
         what = _KIND_WORDS.get(r.kind, "risk to others")
         yield (
@@ -195,7 +194,7 @@ def safety_step_redone(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None:
         return
-    texts = [(p, t) for p, t in targets(ctx.plan)]
+    texts = list(ctx.targets)
     if ctx.plan.safety is not None:
         texts.append(("safety.summary", ctx.plan.safety.summary))
     for step in facts.safety_steps:
@@ -233,7 +232,7 @@ def withdrawal_without_medical_step(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None or not facts.withdrawal_concern:
         return
-    if any(affirms(text, _MEDICAL) for _, text in targets(ctx.plan)):
+    if any(affirms(text, _MEDICAL) for _, text in ctx.targets):
         return
     which = [s for s in facts.substances if s.withdrawal in ("history", "current_signs")]
     what = ", ".join(

@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from assistant.plan import TreatmentPlan
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
-from assistant.validation.rules_consistency import affirms, targets, words_pattern
+from assistant.validation.rules_consistency import affirms, words_pattern
 
 # ---------------------------------------------------------------- CF05 refusals
 
@@ -33,6 +32,7 @@ _ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def refusal_pattern(target: str) -> re.Pattern[str]:
     """What a refused ``target`` looks like in a plan ('Narcotics Anonymous' -> NA too)."""
     for key, pat in _ALIASES:
@@ -41,8 +41,9 @@ def refusal_pattern(target: str) -> re.Pattern[str]:
     return words_pattern(target)
 
 
-def _refusal_places(plan: TreatmentPlan) -> Iterable[tuple[str, str]]:
-    yield from targets(plan)
+def _refusal_places(ctx: Context) -> Iterable[tuple[str, str]]:
+    yield from ctx.targets
+    plan = ctx.plan
     if plan.timeline.session_type:
         yield "timeline.session_type", f"{plan.timeline.session_type} sessions"
 
@@ -62,7 +63,7 @@ def refused_element(ctx: Context) -> Iterator[Hit]:
         if not ref.target:
             continue
         pat = refusal_pattern(ref.target)
-        for path, text in _refusal_places(ctx.plan):
+        for path, text in _refusal_places(ctx):
             if affirms(text, pat):
                 yield (
                     path,
@@ -174,7 +175,7 @@ def medication_without_prescriber(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None or not facts.medications:
         return
-    if any(_coordinates(text) for _, text in targets(ctx.plan)):
+    if any(_coordinates(text) for _, text in ctx.targets):
         return
     names = ", ".join(m.name for m in facts.medications)
     who = next((m.prescriber for m in facts.medications if m.prescriber), None)
@@ -248,16 +249,18 @@ def minor_without_caregiver_role(ctx: Context) -> Iterator[Hit]:
         return
     if facts.population.age_band not in ("child", "adolescent"):
         return
-    texts = [t for _, t in targets(ctx.plan)] + list(ctx.plan.sequencing)
+    texts = [t for _, t in ctx.targets] + list(ctx.plan.sequencing)
     if ctx.plan.safety is not None:
         texts.append(ctx.plan.safety.summary)
-    if not any(_CAREGIVER.search(t) for t in texts):
+    # one search over the texts joined by line breaks, which neither pattern can match across
+    joined = "\n".join(texts)
+    if not _CAREGIVER.search(joined):
         yield (
             "interventions",
             f"The client is {facts.population.age}: say what the caregivers do (who "
             "consents, who attends).",
         )
-    if not any(_SHARED.search(t) for t in texts):
+    if not _SHARED.search(joined):
         yield (
             "sequencing",
             f"The client is {facts.population.age}: say what stays confidential and what is "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.validation.context import Context
 from assistant.validation.registry import Hit, rule
@@ -155,6 +156,12 @@ def review_schedule_missing(ctx: Context) -> Iterator[Hit]:
 _MEASURABLE = re.compile(r"\d|\b(zero|no longer|none)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _measurable(criterion: str) -> bool:
+    """The criterion names a number, 'zero'/'none', or an instrument (read once per text)."""
+    return bool(_MEASURABLE.search(criterion) or instrument_pattern().search(criterion))
+
+
 @rule("HD03", "discharge.unmeasurable")
 def discharge_unmeasurable(ctx: Context) -> Iterator[Hit]:
     """The plan has discharge criteria, and at least one names a score, count or instrument
@@ -169,7 +176,7 @@ def discharge_unmeasurable(ctx: Context) -> Iterator[Hit]:
             "timeline.discharge_criteria",
             "The plan has no discharge criteria: say what 'done' looks like.",
         )
-    elif not any(_MEASURABLE.search(c) or instrument_pattern().search(c) for c in crit):
+    elif not any(_measurable(c) for c in crit):
         yield (
             "timeline.discharge_criteria",
             "No discharge criterion can be measured: name a "
