@@ -56,3 +56,21 @@ def test_light_commands_leave_heavy_libraries_unloaded(name: str) -> None:
     )
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.strip().splitlines()[-1] == "[]", f"{name} loaded {res.stdout.strip()}"
+
+
+def test_the_nlp_pipeline_loads_without_spacys_command_line_and_it_can_still_be_imported() -> None:
+    code = (
+        "import sys; from assistant.facts import nlp; p = nlp.pipeline();"
+        "print(sorted(m for m in sys.modules if m.startswith('spacy.cli')));"
+        "doc = p('No withdrawal seizures. Morning shakes most days.');"
+        "print([(e.text, e._.is_negated) for e in doc.ents]);"
+        "import spacy.cli; print(hasattr(spacy.cli, 'download'))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    cli_modules, mentions, real_cli = res.stdout.strip().splitlines()[-3:]
+    assert cli_modules == "[]", f"spaCy's command line was loaded: {cli_modules}"
+    assert mentions == "[('withdrawal seizures', True), ('Morning shakes', False)]"
+    assert real_cli == "True", "importing spacy.cli afterwards did not give the real one"

@@ -245,9 +245,45 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def _import_spacy() -> Any:
+    """spaCy, imported without its command line.
+
+    ``import spacy`` loads spaCy's whole CLI (project tools, model downloads, training) only
+    to re-export ``spacy.info``, which the assistant never calls: about 0.2 s of every cold
+    draft. A placeholder stands in for ``spacy.cli`` while spaCy imports and is removed
+    afterwards, so anything that later imports ``spacy.cli`` gets the real one. If the
+    placeholder is ever not enough (a spaCy upgrade), spaCy is imported the ordinary way."""
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    info = types.ModuleType("spacy.cli.info")
+
+    def _no_cli(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("spaCy's command line is not loaded in the assistant")
+
+    info.info = _no_cli  # type: ignore[attr-defined]
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []
+    cli.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+    try:
+        import spacy
+    except Exception:
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+    finally:
+        for name in ("spacy.cli", "spacy.cli.info"):
+            if sys.modules.get(name) in (cli, info):
+                del sys.modules[name]
+    return spacy
+
+
 def _build() -> Any:
     _quiet()
-    import spacy
+    spacy = _import_spacy()
 
     # medspaCy's ConText and target matcher, vendored (see assistant/_vendor/medspacy).
     from assistant._vendor.medspacy.context import ConText, ConTextRule
