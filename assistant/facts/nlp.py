@@ -1,11 +1,11 @@
 """The clinical NLP pipeline that reads free text for case facts (medspaCy, offline).
 
 Built once, lazily, from ``spacy.blank("en")``: spaCy's rule-based sentence splitter,
-medspaCy's ``TargetMatcher`` with the concept rules below, and ``ConText`` (its packaged
-rules plus a few of ours) to tell a current, affirmed mention from a negated ("no
+medspaCy's ``TargetMatcher`` with the concept rules of :mod:`assistant.facts.concepts`,
+and ``ConText`` (its packaged rules plus a few of ours) to tell a current, affirmed mention from a negated ("no
 purging"), historical ("stopped in 2020"), hypothetical ("if she uses again") or
 family-member one. Nothing is downloaded: medspaCy is vendored in ``assistant/_vendor``
-with its English ConText rules, and the concept rules are in this module.
+with its English ConText rules.
 """
 
 from __future__ import annotations
@@ -17,204 +17,13 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.facts.concepts import EXTRA_MODIFIERS as _EXTRA_MODIFIERS
+from assistant.facts.concepts import HOLDS as _HOLDS
+from assistant.facts.concepts import MEDICINES as _MEDICINES
+from assistant.facts.concepts import PHRASES as _PHRASES
+
 _LOCK = threading.Lock()
 _NLP: Any = None
-
-# Concept rules: (label, literal phrase or token pattern). Labels name what a fact reader
-# looks for; the reader decides what a mention means.
-_PHRASES: dict[str, tuple[str, ...]] = {
-    "WITHDRAWAL_SIGN": (
-        "morning tremor",
-        "tremor",
-        "morning shakes",
-        "the shakes",
-        "shakes",
-        "withdrawal seizures",
-        "withdrawal seizure",
-        "seizures",
-        "delirium tremens",
-        "DTs",
-        "withdrawal symptoms",
-        "withdrawal",
-    ),
-    "IMPAIRED_DRIVING": (
-        "DUI",
-        "DWI",
-        "drink-driving",
-        "drink driving",
-        "drunk driving",
-        "driving under the influence",
-        "drives after drinking",
-        "drove after drinking",
-        "driving after drinking",
-        "drives while intoxicated",
-        "driving while intoxicated",
-        "over the legal limit",
-        "over the limit",
-    ),
-    "VIOLENCE": (
-        "physical fights",
-        "physical fight",
-        "hit his partner",
-        "hit her partner",
-        "hit their partner",
-        "hit his wife",
-        "hit her husband",
-        "punched",
-        "domestic violence",
-        "violent toward",
-        "violent towards",
-        "threatened to hurt",
-        "threatened to kill",
-        "pushed his partner",
-        "pushed her partner",
-        "pushed their partner",
-        "shoved his partner",
-        "shoved her partner",
-        "slapped his",
-        "slapped her",
-    ),
-    "SAFETY_PLAN": ("safety plan",),
-    "MEANS": (
-        "locked away all medications",
-        "medications locked",
-        "medication locked",
-        "locked away",
-        "sharps reduced",
-        "store it with",
-        "stored with",
-        "firearm removed",
-        "firearms removed",
-        "gun removed",
-    ),
-    "NALOXONE": ("naloxone kit",),
-    "CRISIS": ("crisis numbers given", "crisis numbers", "crisis line", "crisis contacts"),
-    "RULED": (
-        "purging",
-        "vomiting",
-        "self-induced vomiting",
-        "laxative use",
-        "laxatives",
-        "laxative",
-        "diuretic use",
-        "diuretics",
-        "diuretic",
-        "compensatory exercise",
-        "panic attacks",
-        "psychotic features",
-        "psychotic symptoms",
-        "suicide attempts",
-        "past attempts",
-        "access to firearms",
-        "firearms",
-        "firearm",
-        "thoughts of harming the baby",
-    ),
-    "PERINATAL": ("postpartum", "post-partum", "pregnant", "perinatal", "antenatal"),
-    "ABSTINENT": (
-        "abstinent",
-        "sober",
-        "clean since",
-        "has not used",
-        "has not had a drink",
-        "not had a drink since",
-        "has not drunk",
-        "stopped drinking",
-        "quit drinking",
-        "no alcohol since",
-    ),
-    "LEGAL": (
-        "drug court",
-        "court-mandated",
-        "court mandated",
-        "mandated",
-        "court",
-        "probation officer",
-        "probation",
-        "parole",
-        "judge",
-    ),
-    "MEDICATION": (
-        "sertraline",
-        "fluoxetine",
-        "citalopram",
-        "escitalopram",
-        "paroxetine",
-        "venlafaxine",
-        "duloxetine",
-        "bupropion",
-        "mirtazapine",
-        "trazodone",
-        "vortioxetine",
-        "lamotrigine",
-        "lithium",
-        "valproate",
-        "quetiapine",
-        "aripiprazole",
-        "olanzapine",
-        "risperidone",
-        "methylphenidate",
-        "lisdexamfetamine",
-        "atomoxetine",
-        "guanfacine",
-        "buprenorphine-naloxone",
-        "buprenorphine",
-        "methadone",
-        "naltrexone",
-        "acamprosate",
-        "disulfiram",
-        "prazosin",
-        "propranolol",
-        "zopiclone",
-        "zolpidem",
-        "lorazepam",
-        "diazepam",
-        "clonazepam",
-        "hydroxyzine",
-        "gabapentin",
-        "pregabalin",
-        "melatonin",
-        "metformin",
-        "ramipril",
-        "amlodipine",
-        "atorvastatin",
-        "levothyroxine",
-    ),
-}
-
-# ConText modifiers of our own, added to medspaCy's packaged English rules.
-_EXTRA_MODIFIERS: tuple[tuple[str, str, str], ...] = (
-    # (literal, category, direction)
-    (";", "TERMINATE", "TERMINATE"),
-    ("reports no", "NEGATED_EXISTENCE", "FORWARD"),
-    ("no past", "NEGATED_EXISTENCE", "FORWARD"),
-    ("no lifetime", "NEGATED_EXISTENCE", "FORWARD"),
-    ("not asked", "NEGATED_EXISTENCE", "BACKWARD"),
-    ("ruled out", "NEGATED_EXISTENCE", "BIDIRECTIONAL"),
-    ("stopped", "HISTORICAL", "BIDIRECTIONAL"),
-    ("discontinued", "HISTORICAL", "BIDIRECTIONAL"),
-    ("before detox", "HISTORICAL", "BIDIRECTIONAL"),
-    ("as a teenager", "HISTORICAL", "BACKWARD"),
-    ("if she uses again", "HYPOTHETICAL", "BACKWARD"),
-    ("if he uses again", "HYPOTHETICAL", "BACKWARD"),
-    ("if they use again", "HYPOTHETICAL", "BACKWARD"),
-    ("to be considered", "HYPOTHETICAL", "BACKWARD"),
-    ("to be reviewed", "HYPOTHETICAL", "BACKWARD"),
-    ("to assess for", "HYPOTHETICAL", "FORWARD"),
-    ("to be", "HYPOTHETICAL", "BACKWARD"),
-    ("will", "HYPOTHETICAL", "FORWARD"),
-    ("might", "HYPOTHETICAL", "FORWARD"),
-    ("could", "HYPOTHETICAL", "FORWARD"),
-    ("worried", "HYPOTHETICAL", "FORWARD"),
-    ("at risk of", "HYPOTHETICAL", "FORWARD"),
-    ("at the next", "HYPOTHETICAL", "BACKWARD"),
-    ("next session", "HYPOTHETICAL", "BACKWARD"),
-    ("test negative", "NEGATED_EXISTENCE", "BACKWARD"),
-    ("negative", "NEGATED_EXISTENCE", "BACKWARD"),
-)
-
-_HOLDS = ("holds", "keeps", "stores", "dispenses", "controls", "manages", "locked", "locks")
-_MEDICINES = ("medication", "medications", "medicines", "pills", "tablets", "supply")
 
 _PAST_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b|\((?:19|20)\d\d\)")
 
