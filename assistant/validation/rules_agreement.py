@@ -104,8 +104,13 @@ def contradictions(o: Objective) -> list[str]:
     anywhere = read.anywhere
     out = []
     for part in ("baseline", "target"):
+        stated = read.baseline if part == "baseline" else read.target
+        if not stated:
+            continue  # nothing to disagree with
         want = _values(o, part)
-        said = set(read.baseline if part == "baseline" else read.target)
+        if not want:
+            continue
+        said = set(stated)
         if part == "target":
             said -= _values(o, "baseline")  # "from 16 to below 10": 16 is not a target
         if want and said and not (want & anywhere):

@@ -105,6 +105,7 @@ _REDUCTION = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
 def _substance_pattern(name: str) -> re.Pattern[str]:
     words = _SUBSTANCE_WORDS.get(name.lower())
     if words is None:

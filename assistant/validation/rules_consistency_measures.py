@@ -16,7 +16,7 @@ from assistant import instruments
 from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
 from assistant.plan import MonitoredMeasure, Objective, TreatmentPlan
 from assistant.text import fmt as _fmt
-from assistant.validation.context import Context
+from assistant.validation.context import Context, instrument_named
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_consistency import (
     abstinent_use,
@@ -31,6 +31,7 @@ def monitored_texts(plan: TreatmentPlan) -> list[str]:
     return [mm.text() for mm in plan.monitored_measures]
 
 
+@lru_cache(maxsize=1024)
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -39,7 +40,7 @@ def _monitored(m: MeasureFact, plan: TreatmentPlan) -> list[MonitoredMeasure]:
     """The plan's monitored measures that track the instrument ``m`` records."""
     out = []
     for mm in plan.monitored_measures:
-        inst = instruments.get(mm.instrument)
+        inst = instrument_named(mm.instrument)
         same = (inst is not None and m.validated and inst.id == m.instrument) or _key(
             mm.instrument
         ) in (_key(m.instrument), _key(m.name_as_written))
@@ -108,10 +109,10 @@ def measure_unused(ctx: Context) -> Iterator[Hit]:
     if facts is None:
         return
     for m in facts.measures:
-        where = f"{m.name_as_written} {_fmt(m.score)}" + (f" ({day(m.date)})" if m.date else "")
         tracked = _monitored(m, ctx.plan)
         if any(mm.baseline == m.score for mm in tracked):
             continue
+        where = f"{m.name_as_written} {_fmt(m.score)}" + (f" ({day(m.date)})" if m.date else "")
         if tracked:
             yield (
                 "monitored_measures",
@@ -156,10 +157,15 @@ def _stems(text: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=8192)
+def _said_stems(metric: str | None, text: str) -> frozenset[str]:
+    """:func:`_stems` of an objective's metric and sentence together."""
+    return _stems(" ".join(filter(None, (metric, text))))
+
+
 def _about(b: BaselineFact, o: Objective) -> bool:
     """The objective measures what the baseline counts (shared words, or the same record)."""
-    words = _stems(b.measure)
-    if words & _stems(" ".join(filter(None, (o.metric, o.text)))):
+    if not _stems(b.measure).isdisjoint(_said_stems(o.metric, o.text)):
         return True
     src = (o.baseline.source if o.baseline else "") or ""
     return bool(b.measured_by) and bool(src) and b.measured_by.lower() == src.lower()
@@ -197,9 +203,9 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
     for b in facts.baselines:
         if _history(facts, b):
             continue
-        figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
             continue
+        figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         about = [(p, o) for p, _, o in ctx.objectives if _about(b, o)]
         if any(_same_figure(b, o) for _, o in about):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.plan import PLACEHOLDER
 from assistant.text import figures
@@ -22,11 +23,12 @@ def untraceable(ctx: Context) -> Iterator[Hit]:
     Bad: 'reduce panic attacks to 2 per week' when 2 appears in no source.
     Good: 'reduce panic attacks from 4-5 to [target: agree with client] per week'.
     """
+    allowed = ctx.allowed_numbers
     for path, text in ctx.suggested_texts:
         found = figures(text)
-        if not found:
+        if not found or found <= allowed:
             continue
-        bad = sorted(found - ctx.allowed_numbers)
+        bad = sorted(found - allowed)
         if bad:
             figs = ", ".join(_fmt(b) for b in bad)
             yield (
@@ -175,6 +177,20 @@ def _used(phrase: str, haystack: set[str]) -> bool:
     return hits * 2 >= len(words)
 
 
+@lru_cache(maxsize=4096)
+def _asked(phrase: str) -> frozenset[str]:
+    """The stems :func:`_used` looks for in the plan for ``phrase``."""
+    return frozenset(w[:5] for w in _WORD.findall(phrase.lower()) if w not in _COMMON)
+
+
+def _hay(ctx: Context, phrases: list[str]) -> set[str]:
+    """The plan's word stems, as far as :func:`_used` asks about ``phrases``."""
+    wanted: set[str] = set()
+    for p in phrases:
+        wanted |= _asked(p)
+    return ctx.word_stems_among(wanted)
+
+
 @rule("ID02", "individual.strengths-unused")
 def strengths_unused(ctx: Context) -> Iterator[Hit]:
     """Strengths recorded at intake appear in the plan (its strengths list or text).
@@ -184,7 +200,7 @@ def strengths_unused(ctx: Context) -> Iterator[Hit]:
     """
     if ctx.intake is None or not ctx.intake.strengths:
         return
-    hay = ctx.word_stems
+    hay = _hay(ctx, ctx.intake.strengths)
     unused = [s for s in ctx.intake.strengths if not _used(s, hay)]
     if unused:
         yield (
@@ -207,7 +223,7 @@ def client_words_unused(ctx: Context) -> Iterator[Hit]:
     ]
     if not own:
         return
-    hay = ctx.word_stems
+    hay = _hay(ctx, own)
     if not any(_used(w, hay) for w in own):
         yield (
             "goals",

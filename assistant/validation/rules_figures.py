@@ -173,8 +173,10 @@ def out_of_context(ctx: Context) -> Iterator[Hit]:
         general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
     for path, text in ctx.suggested_texts:
         for value, words in figure_mentions(text, window=_PLAN_WINDOW):
+            if value in general or not words:
+                continue
             sources = figs.contexts.get(value)
-            if value in general or not sources or not words:
+            if not sources:
                 continue
             if not any(words & c for c in sources):
                 yield (
