@@ -139,14 +139,33 @@ def plan_sources(
         found = instrument_names_in(text)
         if found:
             used |= found
-    nums: set[float] = set()
-    percents: set[float] = set()
-    if kb is not None:
-        for rid in _cited_ids(plan):
+    if kb is None:
+        return PlanSources(frozenset(used), frozenset(), frozenset())
+    nums, percents = _records_numbers(kb, frozenset(_cited_ids(plan)))
+    return PlanSources(frozenset(used), nums, percents)
+
+
+# (knowledge-base version, cited record ids) -> every number and percent in those records:
+# a plan cites the same records from one check to the next while it is edited
+_RECORDS_CACHE: dict[tuple[str, frozenset[str]], tuple[frozenset[float], frozenset[float]]] = {}
+
+
+def _records_numbers(
+    kb: KnowledgeBase, record_ids: frozenset[str]
+) -> tuple[frozenset[float], frozenset[float]]:
+    key = (kb.content_hash, record_ids)
+    found = _RECORDS_CACHE.get(key)
+    if found is None:
+        nums: set[float] = set()
+        percents: set[float] = set()
+        for rid in record_ids:
             n, pct = record_numbers(kb, rid)
             nums |= n
             percents |= pct
-    return PlanSources(frozenset(used), frozenset(nums), frozenset(percents))
+        if len(_RECORDS_CACHE) > 4096:
+            _RECORDS_CACHE.clear()
+        found = _RECORDS_CACHE[key] = (frozenset(nums), frozenset(percents))
+    return found
 
 
 @lru_cache(maxsize=1024)

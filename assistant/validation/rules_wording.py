@@ -64,6 +64,7 @@ def _named(text: str) -> frozenset[instruments.Instrument | None]:
     return frozenset(instrument_named(n) for n in instrument_names_in(text))
 
 
+@lru_cache(maxsize=8192)
 def _names_metric(text: str, metric: str) -> bool:
     words = [w for w in re.findall(r"[a-z]{4,}", metric.lower()) if w not in _STOP]
     low = text.lower()
@@ -88,8 +89,8 @@ def text_disagrees(ctx: Context) -> Iterator[Hit]:
             missing.append(f"the metric ({o.metric})")
         for part, m in (("baseline", o.baseline), ("target", o.target)):
             if m is not None and m.value is not None:
-                vals = {_fmt(m.value)} | ({_fmt(m.high)} if m.high is not None else set())
-                if not (vals & nums) and not (m.value == 0 and _ZERO.search(o.text)):
+                stated = _fmt(m.value) in nums or (m.high is not None and _fmt(m.high) in nums)
+                if not stated and not (m.value == 0 and _ZERO.search(o.text)):
                     missing.append(f"the {part} ({m.text})")
         tf = o.timeframe
         if tf.weeks and not ({str(tf.weeks), _fmt(round(tf.weeks / 4.345))} & nums):
