@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.plan import Objective, TreatmentPlan
 from assistant.planedit import label
-from assistant.store.review import item_text
+from assistant.review import item_text
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from assistant import review
 from assistant.errors import StoreError
 from assistant.plan import (
     Goal,
@@ -24,7 +25,6 @@ from assistant.plan import (
     TreatmentPlan,
 )
 from assistant.planops import parse_sentence, updated_parts
-from assistant.store import review
 
 LISTS = {"problem": "problems", "goal": "goals", "intervention": "interventions"}
 _PREFIX = {"problem": "prob", "goal": "goal", "objective": "obj", "intervention": "int"}

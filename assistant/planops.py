@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant import review
 from assistant.errors import StoreError
 from assistant.plan import (
     Baseline,
@@ -29,7 +30,6 @@ from assistant.plan import (
     TreatmentPlan,
     placeholder,
 )
-from assistant.store import review
 from assistant.text import fmt
 from assistant.validation import lint_objective
 from assistant.validation.rules_agreement import contradictions

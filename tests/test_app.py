@@ -153,7 +153,7 @@ def item_key(at: AppTest, item_id: str, part: str) -> str:
 
 def badge_of(at: AppTest, item_id: str) -> str:
     plan = at.session_state["plan"]
-    from assistant.store import review
+    from assistant import review
 
     return review.find_item(plan, item_id)[2].provenance.authorship
 
@@ -482,9 +482,8 @@ def test_draft_without_an_intake_points_to_the_intake_page(accounts: dict[str, A
 @pytest.fixture
 def submitted(accounts: dict[str, Any]) -> dict[str, Any]:
     """Ana's GAD plan, one objective edited, saved and submitted to Sam (through the store)."""
-    from assistant import intake
+    from assistant import intake, review
     from assistant.drafting import draft
-    from assistant.store import review
 
     gad = intake.load(GAD)
     plan = draft(gad).plan

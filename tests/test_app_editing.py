@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant import intake as intake_mod
-from assistant.store.review import ReviewNote
+from assistant.review import ReviewNote
 from tests.store_fixtures import example_plan
 from tests.test_app import accounts, app, data_dir, goto, no_exceptions, sign_in, texts
 

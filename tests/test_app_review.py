@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant import planops
-from assistant.store.review import ReviewNote
+from assistant.review import ReviewNote
 from tests.store_fixtures import example_plan
 from tests.test_app import accounts, app, data_dir, goto, no_exceptions, sign_in, texts
 

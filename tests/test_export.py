@@ -14,10 +14,10 @@ from docx import Document as read_docx
 from typer.testing import CliRunner
 
 from assistant import plan as plan_mod
+from assistant import review
 from assistant.export import FORMATS, is_final, render
 from assistant.export.client_copy import reading_grade
 from assistant.plan import Signature, TreatmentPlan
-from assistant.store import review
 
 pytest.register_assert_rewrite("tests.store_fixtures")
 from tests.store_fixtures import EXAMPLE_PLANS, FakeValidator, example_plan, suggested_plan  # noqa: E402

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from assistant import review
 from assistant.export import FORMATS, render
 from assistant.intake_types import MAX_TEXT
 from assistant.plan import TreatmentPlan
-from assistant.store import review
 from tests.store_fixtures import example_plan
 from tests.test_app import accounts, app, data_dir, goto, no_exceptions, sign_in, texts
 

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from assistant import instruments
+from assistant import instruments, review
 from assistant import plan as plan_mod
 from assistant.export import fhir, render
 from assistant.plan import Signature
-from assistant.store import review
 
 pytest.register_assert_rewrite("tests.store_fixtures")
 from tests.store_fixtures import EXAMPLE_PLANS, FakeValidator, example_plan, suggested_plan  # noqa: E402

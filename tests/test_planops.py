@@ -138,7 +138,7 @@ def test_a_mismatch_left_by_hand_is_still_refused() -> None:
     o = _obj(plan, "obj-1-1")
     assert o.target is not None
     bad = o.model_copy(update={"target": o.target.model_copy(update={"value": 8.0, "text": "8"})})
-    from assistant.store import review
+    from assistant import review
 
     path, _, _ = review.find_item(plan, "obj-1-1")
     assert _ms(review._replace(plan, path, bad), "MS04") == ["goals[0].objectives[0].text"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import review
 from assistant.errors import StoreError
-from assistant.store import PlanStore, ReviewNote, review
+from assistant.store import PlanStore, ReviewNote
 from assistant.validation.report import Finding
 
 pytest.register_assert_rewrite("tests.store_fixtures")

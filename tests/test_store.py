@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from assistant import workflow
 from assistant.errors import AccessDenied, ConflictError, StoreError
 from assistant.plan import TreatmentPlan
-from assistant.store import PlanStore, ReviewNote, StoredPlan, ValidationBlocked, db, workflow
+from assistant.store import PlanStore, ReviewNote, StoredPlan, ValidationBlocked, db
 from assistant.store.models import PlanVersion
 from assistant.validation.report import Finding
 

@@ -56,8 +56,8 @@ def test_without_its_intake_the_gate_cannot_trace_the_intake_figures(real_store:
 
 
 def test_a_signed_drafted_plan_exports_as_final_with_its_intake(real_store: PlanStore) -> None:
+    from assistant import review
     from assistant.export import is_final, render
-    from assistant.store import review
 
     me = _supervisee(real_store)
     intake = intake_mod.load(INTAKES / "gad_nurse.json")

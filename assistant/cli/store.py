@@ -230,7 +230,7 @@ def plan_review(
     """Without --measures, the supervisor's view: each item's suggestion, current text, diff,
     provenance, findings. With --measures, a plan review: a new version of the signed plan
     with a disposition and rationale per objective (see `cli/reviews.py`)."""
-    from assistant.store import review
+    from assistant import review
 
     store, me = _login(user, password_stdin)
     if measures is not None:

@@ -17,7 +17,7 @@ from assistant import instruments
 from assistant.export import plain_words
 from assistant.export.plain_words import plain
 from assistant.plan import Objective, TreatmentPlan
-from assistant.store.review import active
+from assistant.review import active
 
 __all__ = ["activities", "plain", "reading_grade", "text", "write"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant import plandates
 from assistant.plan import Objective, Signature, TreatmentPlan
-from assistant.store.review import active
+from assistant.review import active
 
 DRAFT_MARK = "DRAFT — not final"
 _RISK = {

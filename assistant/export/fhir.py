@@ -27,7 +27,7 @@ from fhir.resources.R4B.provenance import Provenance
 from assistant import instruments, plandates
 from assistant.plan import Goal as PlanGoal
 from assistant.plan import Objective, TreatmentPlan
-from assistant.store.review import active
+from assistant.review import active
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 LOINC = "http://loinc.org"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from assistant.review import ItemView, ReviewCounts, ReviewNote
 from assistant.store.accounts import Account, Accounts
 from assistant.store.auth import AuthSession, SessionEnded
 from assistant.store.db import make_engine, migrate, open_engine
@@ -22,7 +23,6 @@ from assistant.store.records import (
     ValidationBlocked,
     VersionInfo,
 )
-from assistant.store.review import ItemView, ReviewCounts, ReviewNote
 from assistant.store.service import Export, PlanStore, Validator
 
 

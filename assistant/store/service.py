@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from assistant import workflow
 from assistant.errors import AccessDenied
 from assistant.intake import Intake
 from assistant.plan import TreatmentPlan, loads
-from assistant.store import integrity, review_records, workflow
+from assistant.store import integrity, review_records
 from assistant.store.base import STAFF, protect, stored_intake
 from assistant.store.gate import Validator, default_validator
 from assistant.store.models import AuditEntry, Plan, PlanVersion, ReviewComment, User

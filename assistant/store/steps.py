@@ -7,16 +7,16 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from assistant import plandates
+from assistant import plandates, workflow
 from assistant.errors import AccessDenied, StoreError
 from assistant.intake import Intake
 from assistant.plan import Signature, TreatmentPlan, loads
-from assistant.store import integrity, workflow
+from assistant.review import ReviewNote, check_notes
+from assistant.store import integrity
 from assistant.store.accounts import Account
 from assistant.store.base import StoreBase, stored_intake, supervises
 from assistant.store.models import Plan, ReviewComment
 from assistant.store.records import StoredPlan, ValidationBlocked
-from assistant.store.review import ReviewNote, check_notes
 
 # (plan, next status, intake, supervised, actor is owner) -> the document to write
 Check = Callable[[TreatmentPlan, str, Intake | None, bool, bool], TreatmentPlan]

@@ -13,10 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assistant import instruments, planedit
+from assistant import instruments, planedit, review, workflow
 from assistant.config import get_settings
 from assistant.errors import AssistantError
-from assistant.store import review, workflow
 from assistant.text import escape_markdown as esc
 from assistant.ui import (
     common,

@@ -1,4 +1,4 @@
-"""Plan edits the Draft page needs beyond ``assistant.store.review`` (accept/edit/reject).
+"""Plan edits the Draft page needs beyond ``assistant.review`` (accept/edit/reject).
 
 * :func:`set_figures` fills an objective's baseline or target figure (the placeholders the
   drafter leaves), keeping the suggestion's provenance and marking the item edited.
@@ -7,7 +7,7 @@
   :func:`use_alternative` puts one in place with its own provenance.
 
 These are plain functions over the plan models, with no Streamlit in them; they belong
-with ``assistant.store.review`` and can move there unchanged.
+with ``assistant.review`` and can move there unchanged.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant import review
 from assistant.drafting.compose import fill_objective, knowledge_provenance
 from assistant.errors import StoreError
 from assistant.intake import Intake
 from assistant.knowledge import InterventionOption, KnowledgeBase, ObjectiveTemplate
 from assistant.plan import Baseline, Goal, Intervention, Objective, Target, TreatmentPlan
 from assistant.protocols import Retriever
-from assistant.store import review
 
 _FIGURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–)\s*(\d+(?:\.\d+)?))?\s*$")
 

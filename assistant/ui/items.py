@@ -1,6 +1,6 @@
 """One plan item on the Draft page: its text to edit, provenance, findings and actions.
 
-Accept, edit and reject go through ``assistant.store.review`` (the same functions as the
+Accept, edit and reject go through ``assistant.review`` (the same functions as the
 CLI); figures and alternatives through :mod:`assistant.ui.edits`. Objective wording is
 re-linted with :func:`assistant.validation.lint_objective` while the clinician types.
 """
@@ -13,9 +13,9 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import review
 from assistant.errors import AssistantError
 from assistant.plan import PLACEHOLDER, Objective, TreatmentPlan
-from assistant.store import review
 from assistant.text import escape_markdown as esc
 from assistant.ui import common, edits, plan_editor
 from assistant.validation import lint_objective

@@ -8,8 +8,9 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import review
 from assistant.errors import AssistantError
-from assistant.store import ReviewNote, review
+from assistant.store import ReviewNote
 from assistant.text import escape_markdown as esc
 from assistant.ui import common, items, review_context
 
