@@ -71,7 +71,32 @@ class Context:
     def _number_sources(self) -> tuple[set[float], set[float]]:
         from assistant.validation.numbers import number_sources
 
-        return number_sources(self.plan, self.intake, self.plan_sources, self.intake_texts)
+        return number_sources(
+            self.plan, self.intake, self.plan_sources, intake_sets=self.intake_numbers
+        )
+
+    @cached_property
+    def intake_key(self) -> str | None:
+        """The intake's content (its JSON): what is read from an intake is read once per
+        content, as a plan is checked again and again against the same intake while it is
+        edited. None without an intake."""
+        return None if self.intake is None else self.intake.model_dump_json()
+
+    @cached_property
+    def intake_numbers(self) -> tuple[frozenset[float], frozenset[float]] | None:
+        """(every number, the baseline values) of the intake (see
+        :func:`assistant.validation.numbers.intake_numbers`), read once per intake content."""
+        key = self.intake_key
+        if key is None or self.intake is None:
+            return None
+        found = _INTAKE_NUMBERS.get(key)
+        if found is None:
+            from assistant.validation.numbers import intake_numbers
+
+            a, b = intake_numbers(self.intake, self.intake_texts)
+            found = (frozenset(a), frozenset(b))
+            remember(_INTAKE_NUMBERS, key, found)
+        return found
 
     @cached_property
     def allowed_numbers(self) -> set[float]:
@@ -159,6 +184,21 @@ class Context:
         for stems in self.word_stem_sets:
             found |= stems & wanted
         return found
+
+
+# intake JSON -> (its numbers, its baseline values)
+_INTAKE_NUMBERS: dict[str, tuple[frozenset[float], frozenset[float]]] = {}
+INTAKES_KEPT = 256
+_REMEMBER_LOCK = threading.Lock()
+
+
+def remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    """Keep ``value`` under an intake's content, forgetting the oldest beyond
+    :data:`INTAKES_KEPT` intakes."""
+    with _REMEMBER_LOCK:
+        if len(cache) >= INTAKES_KEPT:
+            cache.pop(next(iter(cache)), None)
+        cache[key] = value
 
 
 @lru_cache(maxsize=1024)

@@ -12,6 +12,7 @@ numbers) are not numbers for this purpose; numbers written as words are (see
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -214,9 +215,11 @@ def number_sources(
     intake: Intake | None,
     cited: PlanSources,
     intake_texts: list[str] | None = None,
+    intake_sets: tuple[AbstractSet[float], AbstractSet[float]] | None = None,
 ) -> tuple[set[float], set[float]]:
     """(:func:`allowed_numbers` with ``intake``, and without it), computed in one pass: the
-    second is what the plan's own sources allow, which the first always contains."""
+    second is what the plan's own sources allow, which the first always contains.
+    ``intake_sets`` is :func:`intake_numbers` of ``intake`` when the caller has it."""
     own: set[float] = {0.0}
     own |= cited.numbers
     percents: set[float] = set(cited.percents)
@@ -233,7 +236,10 @@ def number_sources(
     general |= timeline
     if intake is None:
         return set(general), general
-    allowed, intake_bases = intake_numbers(intake, intake_texts)
+    if intake_sets is not None:
+        allowed, intake_bases = set(intake_sets[0]), set(intake_sets[1])
+    else:
+        allowed, intake_bases = intake_numbers(intake, intake_texts)
     allowed |= own
     for name in {a.instrument for a in intake.assessments} - cited.instruments:
         nums, pct = _instrument_figures(name)

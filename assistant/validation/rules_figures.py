@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 
 from assistant.intake import Intake
 from assistant.text import figure_mentions, stems
-from assistant.validation.context import Context, written_by_clinician
+from assistant.validation.context import Context, remember, written_by_clinician
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_objectives import _fmt
 
@@ -104,13 +104,18 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
+# intake JSON -> what its figures count (an intake of the same content reads the same)
+_BY_INTAKE: dict[str, _IntakeFigures] = {}
+
+
 def _figures(ctx: Context) -> _IntakeFigures | None:
-    if ctx.intake is None:
+    key = ctx.intake_key
+    if ctx.intake is None or key is None:
         return None
-    cached = getattr(ctx, "_intake_figures", None)
+    cached = _BY_INTAKE.get(key)
     if cached is None:
         cached = _IntakeFigures(ctx.intake, ctx.intake_texts)
-        ctx._intake_figures = cached  # type: ignore[attr-defined]
+        remember(_BY_INTAKE, key, cached)
     return cached
 
 
