@@ -153,6 +153,15 @@ class Context:
     def suggested_texts(self) -> list[tuple[str, str]]:
         """The free-text fields (with their paths) that the clinician has not written or edited
         (computed once per run)."""
+        plan = self.plan
+        items: list[Any] = [*plan.problems, *plan.interventions]
+        for g in plan.goals:
+            items.append(g)
+            items += g.objectives
+        if not written_by_clinician(plan.timeline.provenance) and not any(
+            written_by_clinician(item.provenance) for item in items
+        ):
+            return self.texts  # nothing is the clinician's own
         owner = self.provenance_by_path.get
         return [
             (p, t) for p, t in self.texts if not written_by_clinician(owner(p.rsplit(".", 1)[0]))

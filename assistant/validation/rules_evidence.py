@@ -183,12 +183,30 @@ def _asked(phrase: str) -> frozenset[str]:
     return frozenset(w[:5] for w in _WORD.findall(phrase.lower()) if w not in _COMMON)
 
 
-def _hay(ctx: Context, phrases: list[str]) -> set[str]:
-    """The plan's word stems, as far as :func:`_used` asks about ``phrases``."""
-    wanted: set[str] = set()
-    for p in phrases:
-        wanted |= _asked(p)
-    return ctx.word_stems_among(wanted)
+def _hay(ctx: Context) -> set[str]:
+    """The plan's word stems, as far as :func:`_used` asks about the intake's strengths,
+    client goals and client words (read once for ID02 and ID03)."""
+    found: set[str] | None = ctx.__dict__.get("_intake_words_hay")
+    if found is None:
+        wanted: set[str] = set()
+        for p in _client_phrases(ctx):
+            wanted |= _asked(p)
+        found = ctx.__dict__["_intake_words_hay"] = ctx.word_stems_among(wanted)
+    return found
+
+
+def _client_phrases(ctx: Context) -> list[str]:
+    if ctx.intake is None:
+        return []
+    return [*ctx.intake.strengths, *_own_words(ctx)]
+
+
+def _own_words(ctx: Context) -> list[str]:
+    """The client's own goals and words from the intake."""
+    assert ctx.intake is not None
+    return list(ctx.intake.client_goals) + [
+        p.client_words for p in ctx.intake.presenting_problems if p.client_words
+    ]
 
 
 @rule("ID02", "individual.strengths-unused")
@@ -200,7 +218,7 @@ def strengths_unused(ctx: Context) -> Iterator[Hit]:
     """
     if ctx.intake is None or not ctx.intake.strengths:
         return
-    hay = _hay(ctx, ctx.intake.strengths)
+    hay = _hay(ctx)
     unused = [s for s in ctx.intake.strengths if not _used(s, hay)]
     if unused:
         yield (
@@ -218,12 +236,10 @@ def client_words_unused(ctx: Context) -> Iterator[Hit]:
     """
     if ctx.intake is None:
         return
-    own = list(ctx.intake.client_goals) + [
-        p.client_words for p in ctx.intake.presenting_problems if p.client_words
-    ]
+    own = _own_words(ctx)
     if not own:
         return
-    hay = _hay(ctx, own)
+    hay = _hay(ctx)
     if not any(_used(w, hay) for w in own):
         yield (
             "goals",

@@ -45,6 +45,25 @@ class _IntakeFigures:
     def __init__(self, intake: Intake, texts: list[str]):
         self.intake = intake
         self.texts = texts  # its free text
+        # answers already given: an intake is checked against the same objectives again
+        self._sources: dict[frozenset[str], frozenset[float]] = {}
+        self._scored: dict[str, bool] = {}
+
+    def has_score(self, instrument: str) -> bool:
+        """Whether the intake scored ``instrument`` (:meth:`Intake.score`), asked once each."""
+        found = self._scored.get(instrument)
+        if found is None:
+            found = self._scored[instrument] = self.intake.score(instrument) is not None
+        return found
+
+    def count_sources_of(self, words: frozenset[str]) -> frozenset[float]:
+        """:meth:`count_sources`, remembered per set of words."""
+        found = self._sources.get(words)
+        if found is None:
+            if len(self._sources) > 1024:
+                self._sources.clear()
+            found = self._sources[words] = frozenset(self.count_sources(words))
+        return found
 
     @cached_property
     def contexts(self) -> dict[float, list[frozenset[str]]]:
@@ -104,6 +123,12 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
+@lru_cache(maxsize=8192)
+def _said_stems(metric: str | None, text: str) -> frozenset[str]:
+    """:func:`_stems` of an objective's metric and sentence together."""
+    return _stems(" ".join(filter(None, (metric, text))))
+
+
 # intake JSON -> what its figures count (an intake of the same content reads the same)
 _BY_INTAKE: dict[str, _IntakeFigures] = {}
 
@@ -131,7 +156,6 @@ def baseline_source(ctx: Context) -> Iterator[Hit]:
     figs = _figures(ctx)
     if figs is None:
         return
-    intake = figs.intake
     for path, _, o in ctx.objectives:
         b = o.baseline
         if written_by_clinician(o.provenance) or b is None or b.value is None:
@@ -139,16 +163,16 @@ def baseline_source(ctx: Context) -> Iterator[Hit]:
         values = [v for v in (b.value, b.high) if v is not None]
         inst = ctx.instrument(o)
         if inst is not None and not inst.categorical:
-            if intake.score(inst.id) is None:
+            if not figs.has_score(inst.id):
                 yield (
                     f"{path}.baseline",
                     f"The baseline {_fmt(b.value)} is given as a {inst.id} score, but the intake "
                     f"has no {inst.id} score: use a placeholder until it is scored.",
                 )
             continue
-        words = _stems(" ".join(filter(None, (o.metric, o.text))))
+        words = _said_stems(o.metric, o.text)
         # zero is "not yet" (no safety plan written, no protocol completed): always a start
-        sources = figs.count_sources(words) if any(v != 0 for v in values) else set()
+        sources = figs.count_sources_of(words) if any(v != 0 for v in values) else frozenset()
         bad = [v for v in values if v != 0 and v not in sources]
         if bad:
             what = o.metric or "this behaviour"
