@@ -48,12 +48,30 @@ class _IntakeFigures:
         # answers already given: an intake is checked against the same objectives again
         self._sources: dict[frozenset[str], frozenset[float]] = {}
         self._scored: dict[str, bool] = {}
+        self._otherwise: dict[str, tuple[float, ...]] = {}
 
     def has_score(self, instrument: str) -> bool:
         """Whether the intake scored ``instrument`` (:meth:`Intake.score`), asked once each."""
         found = self._scored.get(instrument)
         if found is None:
             found = self._scored[instrument] = self.intake.score(instrument) is not None
+        return found
+
+    def used_otherwise(self, text: str) -> tuple[float, ...]:
+        """The figures of a plan ``text``, in order, that the intake states but for something
+        else than the words around them in ``text`` say (remembered per text)."""
+        found = self._otherwise.get(text)
+        if found is None:
+            out = []
+            for value, words in figure_mentions(text, _PLAN_WINDOW):
+                if not words:
+                    continue
+                sources = self.contexts.get(value)
+                if sources and not any(words & c for c in sources):
+                    out.append(value)
+            if len(self._otherwise) > 1024:
+                self._otherwise.clear()
+            found = self._otherwise[text] = tuple(out)
         return found
 
     def count_sources_of(self, words: frozenset[str]) -> frozenset[float]:
@@ -90,7 +108,7 @@ class _IntakeFigures:
                 add(float(v), when)
         add(float(intake.age_on()), _AGE_WORDS)
         for text in self.texts:
-            for value, words in figure_mentions(text, window=6):
+            for value, words in figure_mentions(text, 6):
                 add(value, words)
         for p in intake.presenting_problems:
             if p.duration:
@@ -197,17 +215,17 @@ def out_of_context(ctx: Context) -> Iterator[Hit]:
     figs = _figures(ctx)
     if figs is None:
         return
-    general = set(ctx.general_numbers)
-    for _, _, o in ctx.objectives:  # an objective's own timeframe, stated in its sentence
-        general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
+    general: set[float] | None = None
     for path, text in ctx.suggested_texts:
-        for value, words in figure_mentions(text, window=_PLAN_WINDOW):
-            if value in general or not words:
-                continue
-            sources = figs.contexts.get(value)
-            if not sources:
-                continue
-            if not any(words & c for c in sources):
+        candidates = figs.used_otherwise(text)
+        if not candidates:
+            continue
+        if general is None:
+            general = set(ctx.general_numbers)
+            for _, _, o in ctx.objectives:  # an objective's own timeframe, in its sentence
+                general |= {float(v) for v in (o.timeframe.weeks, o.timeframe.by_session) if v}
+        for value in candidates:
+            if value not in general:
                 yield (
                     path,
                     f"The figure {_fmt(value)} comes from the intake, where it stands for "
