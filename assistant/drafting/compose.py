@@ -7,25 +7,25 @@ knowledge item. When none of them supplies a figure, the item gets a visible pla
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 from assistant import instruments
-from assistant.drafting import measures
+from assistant.drafting import measures, objective_fill
+from assistant.drafting.objective_fill import NOT_TAUGHT as NOT_TAUGHT
+from assistant.drafting.objective_fill import NOT_YET as NOT_YET
+from assistant.drafting.objective_fill import complete_sentence as complete_sentence
 from assistant.drafting.select import overlap
 from assistant.facts import extract
-from assistant.facts.model import BaselineFact, CaseFacts, MeasureFact
+from assistant.facts.model import BaselineFact, CaseFacts
 from assistant.intake import BehaviouralBaseline, Intake, PresentingProblem
 from assistant.knowledge import InterventionOption, ObjectiveTemplate
 from assistant.plan import (
     Baseline,
-    Comparator,
     Intervention,
     Provenance,
     Target,
     Timeframe,
-    placeholder,
 )
 
 
@@ -123,57 +123,6 @@ def match_baseline(template: ObjectiveTemplate, intake: Intake) -> BehaviouralBa
     return intake.baselines[index] if 0 <= index < len(intake.baselines) else None
 
 
-def _score(facts: CaseFacts, inst: instruments.Instrument) -> MeasureFact | None:
-    found = None
-    for m in facts.measures:
-        if m.validated and m.instrument == inst.id:
-            found = m  # the latest one wins, as the intake lists them
-    return found
-
-
-def _instrument_target(
-    template: ObjectiveTemplate, inst: instruments.Instrument, baseline: float
-) -> tuple[Target | None, list[str], str | None]:
-    """Target from the registry (or the item's stated value). Returns (target, warnings, skip reason)."""
-    rule = template.target
-    warnings: list[str] = []
-    value: float | None = None
-    comparator: Comparator = "<"
-    if rule.kind == "below_cutoff":
-        fact = inst.cutoff
-        value = rule.value if rule.value is not None else (fact.value if fact else None)
-        if fact is not None and not fact.confirmed:
-            warnings.append(
-                f"{inst.id} cut-off {fmt(fact.value)} is not confirmed by an authoritative source; confirm it."
-            )
-    elif rule.kind == "remission":
-        fact = inst.remission_below
-        value = rule.value if rule.value is not None else (fact.value if fact else None)
-        if fact is not None:
-            comparator = "<=" if fact.inclusive else "<"
-            if not fact.confirmed:
-                warnings.append(
-                    f"{inst.id} remission threshold {fmt(fact.value)} is a convention not confirmed by an authoritative source; confirm it."
-                )
-    elif rule.kind == "percent_reduction":
-        pct = (
-            rule.value
-            if rule.value is not None
-            else (inst.response_percent.value if inst.response_percent else None)
-        )
-        if pct is not None:
-            value = float(math.floor(baseline * (1 - pct / 100)))
-            comparator = "<="
-    if value is None:
-        return None, warnings, None
-    improving = value < baseline if inst.direction == "higher_is_worse" else value > baseline
-    if not improving or (
-        comparator == "<" and value <= inst.low and inst.direction == "higher_is_worse"
-    ):
-        return None, warnings, f"{inst.id} {fmt(baseline)} already meets the target of {fmt(value)}"
-    return Target(value=value, text=fmt(value), comparator=comparator), warnings, None
-
-
 def fill_objective(
     template: ObjectiveTemplate,
     intake: Intake,
@@ -189,137 +138,33 @@ def fill_objective(
     used = used if used is not None else set()
     if baselines is None:
         baselines = measures.current_baselines(facts, None)
-    matched: BaselineFact | None = None
     weeks = min(template.timeframe_weeks, max_weeks)
-    timeframe = Timeframe(weeks=weeks)
-    warnings: list[str] = []
     inst = instruments.get(template.instrument) if template.instrument else None
-    direction: Literal["decrease", "increase", "achieve"] = template.direction
-    rule = template.target
-
+    parts: objective_fill.Parts | str
     if inst is not None and not inst.categorical:
-        a = _score(facts, inst)
-        if a is None:
-            return None, f"no {inst.id} score in the intake"
-        baseline = Baseline(
-            value=float(a.score),
-            text=fmt(a.score),
-            date=a.date or intake.intake_date,
-            source=f"{inst.id} at intake",
-        )
-        target, warnings, skip = _instrument_target(template, inst, float(a.score))
-        if skip:
-            return None, skip
-        if target is None:
-            target = Target(
-                value=None, text=placeholder("target", f"set a {inst.id} target"), comparator="<"
-            )
-        metric = inst.id
-    elif rule.kind == "completion":
-        direction = "achieve"
-        baseline = Baseline(value=0, text="0", source=NOT_YET)
-        if rule.value is not None:
-            timeframe = Timeframe(by_session=int(rule.value))
-            target = Target(value=None, text=f"done by session {fmt(rule.value)}", comparator="=")
-        else:
-            target = Target(value=None, text="done as described", comparator="=")
-        metric = template.metric
+        parts = objective_fill.from_score(template, intake, facts, inst, weeks)
+    elif template.target.kind == "completion":
+        parts = objective_fill.by_completion(template, weeks)
     else:
-        metric = template.metric
-        matched = measures.match_baseline(template, baselines, used)
-        if matched is not None:
-            lo, hi = matched.low, matched.high
-            baseline = measures.baseline_of(matched, intake.intake_date)
-            if rule.value is not None:
-                if direction == "decrease" and lo <= rule.value:
-                    return (
-                        None,
-                        f"{matched.measure} ({baseline.text}) already at or below {fmt(rule.value)}",
-                    )
-                if direction == "increase" and hi >= rule.value:
-                    return (
-                        None,
-                        f"{matched.measure} ({baseline.text}) already at or above {fmt(rule.value)}",
-                    )
-        elif template.taught_in_therapy:
-            baseline = Baseline(value=0, text="0", source=template.zero_because or NOT_TAUGHT)
-        elif template.baseline_measure:
-            baseline = Baseline(
-                value=None, text=placeholder("baseline", f"ask about {template.baseline_measure}")
-            )
-        else:
-            baseline = Baseline(value=None, text=placeholder("baseline", "record in week 1"))
-        if rule.value is not None:
-            comparator = "<=" if direction == "decrease" else ">="
-            target = Target(value=rule.value, text=fmt(rule.value), comparator=comparator)
-        else:
-            target = Target(
-                value=None, text=placeholder("target", "agree with the client"), comparator="<="
-            )
-
-    text = " ".join(template.text.split())
-    slots = {
-        "baseline": baseline.text,
-        "target": target.text
-        if target.value is not None or target.is_placeholder
-        else fmt(rule.value or 0),
-        "weeks": str(weeks),
-        "metric": metric,
-        "unit": template.unit,
-    }
-    if rule.kind == "completion" and rule.value is not None:
-        slots["target"] = fmt(rule.value)
-    if "{target}" not in text and target.value is not None:
-        pass
-    text = text.format(**slots)
-    taken = [st.text for st in facts.safety_steps if st.kind == template.builds_on_step]
-    if rule.kind == "completion" and taken:
-        n = f"{len(taken)} step" + ("s" if len(taken) > 1 else "")
-        baseline = Baseline(value=None, text="in place at intake: " + "; ".join(taken))
-        text = (
-            text.rstrip(".") + f", building on the {n} already in place at intake "
-            f"({'; '.join(taken)}) (baseline: {n} recorded at intake)."
-        )
-    elif rule.kind == "completion":
-        text = text.rstrip(".") + f" (baseline 0: {NOT_YET})."
-    elif template.taught_in_therapy and matched is None and inst is None:
-        text = text.rstrip(".") + f" (baseline 0: {template.zero_because or NOT_TAUGHT})."
-    elif baseline.is_placeholder and baseline.text not in text:
-        text = text.rstrip(".") + f" (baseline {baseline.text})."
-    elif baseline.value is not None and baseline.text not in text:
-        text = (
-            text.rstrip(".")
-            + f" (baseline {baseline.text}{' ' + template.unit if template.unit and not inst else ''})."
-        )
-    if target.is_placeholder and target.text not in text:
-        text = text.rstrip(".") + f" Target {target.text}."
-    if matched is not None:
-        own = measures.stems(matched.measure)
-        if own and 2 * len(own & measures.stems(text)) < len(own):
-            # say it in the intake's own words too, so the reader sees which figure this is
-            unit = f" {matched.unit}" if matched.unit else ""
-            text = text.rstrip(".") + f" (at intake: {matched.measure}, {matched.value}{unit})."
-    text = complete_sentence(text, timeframe, template.measurement)
+        parts = objective_fill.from_behaviour(template, intake, baselines, used, weeks)
+    if isinstance(parts, str):
+        return None, parts
+    text, baseline = objective_fill.write_text(template, parts, inst, facts, weeks)
+    matched = parts.matched
     if matched is not None:
         used.add(matched.id)
-    return (
-        Filled(
-            text=text,
-            metric=metric,
-            instrument=inst.id if inst else None,
-            baseline=baseline,
-            target=target,
-            timeframe=timeframe,
-            direction=direction,
-            warnings=warnings,
-            baseline_id=matched.id if matched is not None else None,
-        ),
-        None,
+    filled = Filled(
+        text=text,
+        metric=parts.metric,
+        instrument=inst.id if inst else None,
+        baseline=baseline,
+        target=parts.target,
+        timeframe=parts.timeframe,
+        direction=parts.direction,
+        warnings=parts.warnings,
+        baseline_id=matched.id if matched is not None else None,
     )
-
-
-NOT_YET = "none recorded at intake"
-NOT_TAUGHT = "not yet taught, as the practice starts in therapy"
+    return filled, None
 
 
 def assign_client_goals(
@@ -378,16 +223,3 @@ def add_intervention(
         evidence=" ".join(o.evidence.split()),
         provenance=knowledge_provenance(record_id, version, o.id, technique),
     )
-
-
-def complete_sentence(text: str, timeframe: Timeframe, measurement: str) -> str:
-    """Add the timeframe or the way of measuring when the sentence does not state it, so the
-    objective reads as SMART on its own (the linter is the judge)."""
-    from assistant.validation import lint_objective
-
-    missing = set(lint_objective(text).missing)
-    if "timeframe" in missing and timeframe.is_set:
-        text = text.rstrip(".") + f" ({timeframe.text()})."
-    if "measurement" in missing and measurement:
-        text = text.rstrip(".") + f", as recorded in: {measurement.strip().rstrip('.')}."
-    return text
