@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -175,24 +174,9 @@ class Context:
     @cached_property
     def word_stems(self) -> set[str]:
         """The first five letters of every word in the plan's text, strengths and client words."""
-        return set().union(*self.word_stem_sets)
-
-    @cached_property
-    def word_stem_sets(self) -> list[frozenset[str]]:
-        """:attr:`word_stems`, one set per text (a rule asking about a few words need not
-        merge them all)."""
         parts = [t for _, t in self.texts] + self.plan.strengths
         parts += [g.client_words or "" for g in self.plan.goals]
-        return list(map(_word_stems, parts))
-
-    def word_stems_among(self, wanted: AbstractSet[str]) -> set[str]:
-        """The stems in ``wanted`` that :attr:`word_stems` holds."""
-        if "word_stems" in self.__dict__:
-            return self.word_stems & set(wanted)
-        found: set[str] = set()
-        for stems in self.word_stem_sets:
-            found |= stems & wanted
-        return found
+        return set().union(*map(_word_stems, parts))
 
 
 # intake JSON -> (its numbers, its baseline values)

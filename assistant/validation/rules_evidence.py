@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from assistant.plan import PLACEHOLDER
 from assistant.text import figures
-from assistant.validation.context import Context, written_by_clinician
+from assistant.validation.context import Context, _word_stems, remember, written_by_clinician
 from assistant.validation.registry import Hit, rule
 from assistant.validation.rules_objectives import _fmt
 
@@ -183,15 +183,51 @@ def _asked(phrase: str) -> frozenset[str]:
     return frozenset(w[:5] for w in _WORD.findall(phrase.lower()) if w not in _COMMON)
 
 
+class _ClientWords:
+    """The word stems :func:`_used` asks about for one intake's strengths, client goals and
+    client words, and which of them each plan text holds (remembered per text)."""
+
+    def __init__(self, phrases: list[str]):
+        wanted: set[str] = set()
+        for p in phrases:
+            wanted |= _asked(p)
+        self.wanted = frozenset(wanted)
+        self._in_text: dict[str, frozenset[str]] = {}
+
+    def in_plan(self, ctx: Context) -> set[str]:
+        """The wanted stems among :attr:`Context.word_stems`."""
+        plan = ctx.plan
+        parts = [t for _, t in ctx.texts] + plan.strengths
+        parts += [g.client_words or "" for g in plan.goals]
+        found: set[str] = set()
+        known = self._in_text
+        for text in parts:
+            hits = known.get(text)
+            if hits is None:
+                if len(known) > 4096:
+                    known.clear()
+                hits = known[text] = _word_stems(text) & self.wanted
+            if hits:
+                found |= hits
+        return found
+
+
+# intake JSON -> its client words (see _ClientWords)
+_CLIENT_WORDS: dict[str, _ClientWords] = {}
+
+
 def _hay(ctx: Context) -> set[str]:
     """The plan's word stems, as far as :func:`_used` asks about the intake's strengths,
     client goals and client words (read once for ID02 and ID03)."""
     found: set[str] | None = ctx.__dict__.get("_intake_words_hay")
     if found is None:
-        wanted: set[str] = set()
-        for p in _client_phrases(ctx):
-            wanted |= _asked(p)
-        found = ctx.__dict__["_intake_words_hay"] = ctx.word_stems_among(wanted)
+        key = ctx.intake_key
+        words = _CLIENT_WORDS.get(key) if key is not None else None
+        if words is None:
+            words = _ClientWords(_client_phrases(ctx))
+            if key is not None:
+                remember(_CLIENT_WORDS, key, words)
+        found = ctx.__dict__["_intake_words_hay"] = words.in_plan(ctx)
     return found
 
 
