@@ -6,9 +6,12 @@ LLM drafter improves on, and the fallback when a model's draft does not pass the
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from assistant import notices as notices_mod
-from assistant.drafting import casefit, compose, measures, safety
-from assistant.drafting.choose import ObjectivePicker, renumber
+from assistant.drafting import casefit, compose, measures, problems, safety
+from assistant.drafting.choose import Candidate, ObjectivePicker, renumber
+from assistant.drafting.problems import compose_basis as compose_basis
 from assistant.drafting.select import (
     Preferences,
     ProblemGroup,
@@ -33,13 +36,30 @@ from assistant.plan import (
     Objective,
     PlanDiagnosis,
     Problem,
-    Provenance,
+    Safety,
+    Timeline,
     TreatmentPlan,
-    placeholder,
 )
 
 # The intake may leave out who assessed the client; the plan asks for it instead of guessing.
 CLINICIAN_PLACEHOLDER = "[clinician: name and credentials]"
+
+
+@dataclass
+class _Draft:
+    """What one draft carries from stage to stage."""
+
+    intake: Intake
+    facts: CaseFacts
+    skip_paths: set[str]
+    warnings: list[str]
+    prefs: Preferences
+    groups: list[ProblemGroup]
+    records: list[Presentation]
+    weeks: int
+    problems: list[Problem] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    interventions: dict[str, Intervention] = field(default_factory=dict)
 
 
 class OfflineDrafter:
@@ -59,16 +79,60 @@ class OfflineDrafter:
         retrieved: list[str] | None = None,
         facts: CaseFacts | None = None,
     ) -> TreatmentPlan:
+        """Draft the plan in stages: read the intake, write each problem with its goals,
+        finish the goals (safety first, then numbering), lay out the timeline and the
+        order of work, and assemble the plan."""
         facts = facts or extract(intake)
         self._trauma = TraumaChoice(self.kb.rules)
+        d = self._read(intake, facts, retrieval_rank)
+        picker = self._picker(d)
+        self._problems_and_goals(d, picker)
+        self._finish_goals(d, picker)
+        plan_safety = safety.section(intake, facts, self.kb.rules)
+        timeline = build_timeline(
+            self.kb,
+            intake,
+            d.records,
+            d.weeks,
+            d.prefs,
+            facts,
+            picker.fit_text,
+            self.review_interval_days,
+        )
+        if self.kb.rules is not None:
+            casefit.programme_interventions(d.interventions, facts, self.kb.rules)
+        sequencing = order_of_work(intake, d.groups, facts, self.kb.rules)
+        sequencing += picker.notes + self._trauma.notes
+        return self._assemble(d, picker, plan_safety, timeline, sequencing, retrieved)
+
+    # ------------------------------------------------------------------ stages
+
+    def _read(
+        self, intake: Intake, facts: CaseFacts, retrieval_rank: dict[str, float] | None
+    ) -> _Draft:
+        """What the draft starts from: the intake's notices and preferences, its problems
+        grouped under knowledge records, and the weeks the plan may span."""
         notices = notices_mod.notices(intake)
         skip_paths = {n.path for n in notices if n.kind == "instruction"}
-        warnings = [f"{n.path}: {n.message}" for n in notices]
         prefs = read_preferences(
             [p for j, p in enumerate(intake.preferences) if f"preferences[{j}]" not in skip_paths]
         )
         groups = group_problems(self.kb, intake, retrieval_rank)
         records = [g.presentation for g in groups if g.presentation is not None]
+        return _Draft(
+            intake=intake,
+            facts=facts,
+            skip_paths=skip_paths,
+            warnings=[f"{n.path}: {n.message}" for n in notices],
+            prefs=prefs,
+            groups=groups,
+            records=records,
+            weeks=self._weeks(intake, facts, records),
+        )
+
+    def _weeks(self, intake: Intake, facts: CaseFacts, records: list[Presentation]) -> int:
+        """The records' longest timeline, shortened to the level of care's programme and
+        to a deadline the case states."""
         weeks = max((p.timeline.weeks for p in records), default=12)
         bound = casefit.weeks_to_deadline(facts, intake.intake_date)
         lvl = casefit.level_of_care(facts, self.kb.rules) if self.kb.rules else None
@@ -76,103 +140,89 @@ class OfflineDrafter:
             weeks = min(weeks, lvl.programme_weeks or weeks)
         if bound is not None:
             weeks = min(weeks, bound)
+        return weeks
+
+    def _picker(self, d: _Draft) -> ObjectivePicker:
         mod = self.kb.modules.get(safety.SAFETY_MODULE)
-        picker = ObjectivePicker(
-            intake,
-            facts,
+        return ObjectivePicker(
+            d.intake,
+            d.facts,
             self.kb.rules,
-            weeks,
+            d.weeks,
             (mod.id, mod.version) if mod else ("", 0),
             targets=self.kb.targets(),
         )
 
-        problems: list[Problem] = []
-        goals: list[Goal] = []
-        interventions: dict[str, Intervention] = {}
+    def _problems_and_goals(self, d: _Draft, picker: ObjectivePicker) -> None:
+        """One problem per group, with the goals its record offers (placeholders when no
+        record covers it); the client's own goals go to the problem they read most like."""
+        intake = d.intake
         group_texts = [
             " ".join(problem_text(intake.presenting_problems[i]) for i in g.intake_problems)
             + " "
             + (compose_basis(g))
-            for g in groups
+            for g in d.groups
         ]
-        client_goals = compose.assign_client_goals(intake, group_texts, skip_paths)
-
-        has_safety = intake.risk.warrants_safety_plan
-        offset = 1 if has_safety else 0
-        for gi, g in enumerate(groups):
+        client_goals = compose.assign_client_goals(intake, group_texts, d.skip_paths)
+        offset = 1 if intake.risk.warrants_safety_plan else 0
+        for gi, g in enumerate(d.groups):
             pid = f"P{gi + 1}"
-            problems.append(self._problem(intake, g, pid, skip_paths))
+            d.problems.append(problems.problem(intake, g, pid, d.skip_paths))
             if g.presentation is None:
-                goals.append(self._uncovered_goal(g, pid, offset + len(goals) + 1))
-                warnings.append(
+                d.goals.append(problems.uncovered_goal(g, pid, offset + len(d.goals) + 1))
+                d.warnings.append(
                     f"No knowledge record covers {', '.join(g.codes)}: goals and objectives for it "
                     "are placeholders for the clinician; nothing was borrowed from an unrelated record."
                 )
                 continue
-            for goal in self._goals(
-                picker,
-                g.presentation,
-                pid,
-                offset + len(goals),
-                client_goals[gi],
-                prefs,
-                interventions,
-                warnings,
-                [
-                    f
-                    for i in g.intake_problems
-                    for j, f in enumerate(intake.presenting_problems[i].functional_impact)
-                    if f"presenting_problems[{i}].functional_impact[{j}]" not in skip_paths
-                ],
-            ):
-                goals.append(goal)
-
-        picker.finish(goals, groups, interventions)
-        if has_safety:
-            goals.insert(
-                0, safety.safety_goal(self.kb, intake, problems[0].id, interventions, facts)
+            d.goals.extend(
+                self._goals(
+                    picker,
+                    g.presentation,
+                    pid,
+                    offset + len(d.goals),
+                    client_goals[gi],
+                    d.prefs,
+                    d.interventions,
+                    d.warnings,
+                    problems.impacts(intake, g, d.skip_paths),
+                )
             )
-        renumber(goals, interventions)
-        self._trauma.name_chosen(goals)
-        plan_safety = safety.section(intake, facts, self.kb.rules)
 
-        timeline = build_timeline(
-            self.kb,
-            intake,
-            records,
-            weeks,
-            prefs,
-            facts,
-            picker.fit_text,
-            self.review_interval_days,
-        )
-        if self.kb.rules is not None:
-            casefit.programme_interventions(interventions, facts, self.kb.rules)
-        sequencing = order_of_work(intake, groups, facts, self.kb.rules)
-        sequencing += picker.notes + self._trauma.notes
-        plan = TreatmentPlan(
-            header=Header(
-                client_name=intake.client.name,
-                client_dob=intake.client.date_of_birth,
-                record_id=intake.client.record_id,
-                pronouns=intake.client.pronouns,
-                clinician_name=intake.clinician.name if intake.clinician else CLINICIAN_PLACEHOLDER,
-                clinician_credentials=intake.clinician.credentials if intake.clinician else None,
-                clinician_license=intake.clinician.license_number if intake.clinician else None,
-                created=intake.intake_date,
-                review_interval_days=self.review_interval_days,
-                payer=intake.payer,
-                setting=intake.setting,
-            ),
+    def _finish_goals(self, d: _Draft, picker: ObjectivePicker) -> None:
+        """Let the picker add what the goals still lack, put the safety goal first when
+        the risk calls for one, and number goals and interventions in order."""
+        picker.finish(d.goals, d.groups, d.interventions)
+        if d.intake.risk.warrants_safety_plan:
+            d.goals.insert(
+                0,
+                safety.safety_goal(self.kb, d.intake, d.problems[0].id, d.interventions, d.facts),
+            )
+        renumber(d.goals, d.interventions)
+        self._trauma.name_chosen(d.goals)
+
+    def _assemble(
+        self,
+        d: _Draft,
+        picker: ObjectivePicker,
+        plan_safety: Safety,
+        timeline: Timeline,
+        sequencing: list[str],
+        retrieved: list[str] | None,
+    ) -> TreatmentPlan:
+        """The plan from its parts, with how it was drafted and the measures it monitors."""
+        intake = d.intake
+        return TreatmentPlan(
+            header=_header(intake, self.review_interval_days),
             diagnoses=[
                 PlanDiagnosis(
-                    code=d.code, label=d.label or d.code, primary=d is intake.primary_diagnosis
+                    code=dx.code, label=dx.label or dx.code, primary=dx is intake.primary_diagnosis
                 )
-                for d in intake.ordered_diagnoses()
+                for dx in intake.ordered_diagnoses()
             ],
-            problems=problems,
-            goals=goals,
-            interventions=list(interventions.values()),
+            problems=d.problems,
+            goals=d.goals,
+            interventions=list(d.interventions.values()),
             timeline=timeline,
             strengths=list(intake.strengths),
             sequencing=sequencing,
@@ -181,64 +231,15 @@ class OfflineDrafter:
                 drafter=self.name,
                 knowledge_hash=self.kb.content_hash,
                 retrieved=list(retrieved or []),
-                warnings=list(dict.fromkeys(warnings + picker.warnings)),
+                warnings=list(dict.fromkeys(d.warnings + picker.warnings)),
             ),
             monitored_measures=measures.monitored_measures(
-                facts, [o for g in goals for o in g.objectives], self.kb.rules
+                d.facts, [o for g in d.goals for o in g.objectives], self.kb.rules
             ),
-            case_facts=facts,
+            case_facts=d.facts,
         )
-        return plan
 
     # ------------------------------------------------------------------ parts
-
-    def _problem(self, intake: Intake, g: ProblemGroup, pid: str, skip_paths: set[str]) -> Problem:
-        pps = [intake.presenting_problems[i] for i in g.intake_problems]
-        inst_ids = _instruments_for(g.presentation, intake)
-        statement = compose.problem_statement(
-            intake, pps, g.codes, g.labels, inst_ids, skip_paths, g.intake_problems
-        )
-        impact = [f for pp in pps for f in pp.functional_impact]
-        if g.presentation is not None:
-            prov = compose.knowledge_provenance(
-                g.presentation.id, g.presentation.version, None, statement
-            )
-            prov.note = f"composed from the intake; {g.reason}"
-        else:
-            prov = Provenance(
-                source="intake",
-                authorship="suggested",
-                suggested_text=statement,
-                note="composed from the intake; no knowledge record fits",
-            )
-        return Problem(
-            id=pid,
-            statement=statement,
-            diagnosis_codes=list(g.codes),
-            functional_impact=impact,
-            provenance=prov,
-        )
-
-    def _uncovered_goal(self, g: ProblemGroup, pid: str, n: int) -> Goal:
-        gid = f"G{n}"
-        text = placeholder("goal", f"write a goal for {', '.join(g.codes)} with the client")
-        obj = Objective(
-            id=f"{gid}.O1",
-            text=placeholder(
-                "objective", "metric, baseline, target, timeframe and how it is measured"
-            ),
-            direction="decrease",
-            provenance=Provenance(
-                source="rule", authorship="suggested", note="no knowledge record fits"
-            ),
-        )
-        return Goal(
-            id=gid,
-            statement=text,
-            problem_ids=[pid],
-            objectives=[obj],
-            provenance=Provenance(source="rule", authorship="suggested", suggested_text=text),
-        )
 
     def _goals(
         self,
@@ -252,6 +253,9 @@ class OfflineDrafter:
         warnings: list[str],
         impacts: list[str],
     ) -> list[Goal]:
+        """Up to two of the record's goals, each with the objectives the picker chose. The
+        client's own goals go to the first; a goal without them says what the problem
+        costs the client now."""
         out: list[Goal] = []
         used_client_goals = False
         for gt in pres.goals[:2]:
@@ -274,21 +278,7 @@ class OfflineDrafter:
                 cg,
                 own_impacts,
             )
-            objectives = []
-            for k, cand in enumerate(chosen):
-                oid = f"{gid}.O{k + 1}"
-                objective = cand.objective(oid, pres)
-                if cand.template is not None:
-                    ivs = self._interventions_for(
-                        pres, cand.template, prefs, interventions, oid, warnings
-                    )
-                    if not ivs:
-                        warnings.append(
-                            f"{oid}: every intervention for this objective conflicts with a "
-                            "stated preference; discuss options with the client."
-                        )
-                warnings.extend(cand.warnings)
-                objectives.append(objective)
+            objectives = self._objectives(pres, chosen, gid, prefs, interventions, warnings)
             out.append(
                 Goal(
                     id=gid,
@@ -303,6 +293,34 @@ class OfflineDrafter:
             )
             picker.goal_made(out[-1], pres)
         return out
+
+    def _objectives(
+        self,
+        pres: Presentation,
+        chosen: list[Candidate],
+        gid: str,
+        prefs: Preferences,
+        interventions: dict[str, Intervention],
+        warnings: list[str],
+    ) -> list[Objective]:
+        """The goal's objectives, numbered, each with an intervention the client's
+        preferences allow (a warning when none does)."""
+        objectives = []
+        for k, cand in enumerate(chosen):
+            oid = f"{gid}.O{k + 1}"
+            objective = cand.objective(oid, pres)
+            if cand.template is not None:
+                ivs = self._interventions_for(
+                    pres, cand.template, prefs, interventions, oid, warnings
+                )
+                if not ivs:
+                    warnings.append(
+                        f"{oid}: every intervention for this objective conflicts with a "
+                        "stated preference; discuss options with the client."
+                    )
+            warnings.extend(cand.warnings)
+            objectives.append(objective)
+        return objectives
 
     def _interventions_for(
         self,
@@ -332,16 +350,19 @@ class OfflineDrafter:
         return [o.id for o in chosen]
 
 
-def compose_basis(g: ProblemGroup) -> str:
-    if g.presentation is None:
-        return " ".join(g.labels)
-    return " ".join([g.presentation.title, *g.presentation.lay_terms, *g.labels])
-
-
-def _instruments_for(pres: Presentation | None, intake: Intake) -> list[str]:
-    ids: list[str] = []
-    if pres is not None:
-        ids = [o.instrument for o in pres.objectives if o.instrument]
-    # scores the intake holds that this record's objectives do not name are still shown once,
-    # on the first problem that could use them
-    return list(dict.fromkeys(ids))
+def _header(intake: Intake, review_interval_days: int) -> Header:
+    """Who the plan is for and by whom; a placeholder asks for a clinician the intake omits."""
+    clinician = intake.clinician
+    return Header(
+        client_name=intake.client.name,
+        client_dob=intake.client.date_of_birth,
+        record_id=intake.client.record_id,
+        pronouns=intake.client.pronouns,
+        clinician_name=clinician.name if clinician else CLINICIAN_PLACEHOLDER,
+        clinician_credentials=clinician.credentials if clinician else None,
+        clinician_license=clinician.license_number if clinician else None,
+        created=intake.intake_date,
+        review_interval_days=review_interval_days,
+        payer=intake.payer,
+        setting=intake.setting,
+    )
