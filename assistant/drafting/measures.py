@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from assistant import instruments
 from assistant.facts.model import BaselineFact, CaseFacts, ClientGoalFact, MeasureFact
 from assistant.knowledge import BehaviouralTarget, DraftingRules, Module, ObjectiveTemplate
+from assistant.knowledge_rules import ComposedObjectiveRule
 from assistant.plan import (
     Baseline,
+    Comparator,
     MonitoredMeasure,
     Objective,
     Provenance,
@@ -169,6 +172,92 @@ def client_target(
     return None
 
 
+@dataclass
+class _Aim:
+    """What a composed objective aims at: its sentence, target and direction, and how the
+    target was found (added to the provenance note)."""
+
+    text: str
+    target: Target
+    direction: Literal["decrease", "increase", "achieve"]
+    note: str = ""
+
+
+def _toward(
+    rule: ComposedObjectiveRule,
+    b: BaselineFact,
+    direction: str,
+    shown: str,
+    weeks: int,
+    source: str,
+) -> str:
+    """The record's decrease or increase sentence for ``b``, aiming at ``shown``."""
+    template = rule.decrease if direction == "decrease" else rule.increase
+    return template.format(
+        measure=b.measure,
+        baseline=b.value,
+        unit=b.unit.strip(),
+        target=shown,
+        weeks=weeks,
+        source=source,
+    )
+
+
+def _no_harm(rule: ComposedObjectiveRule, b: BaselineFact, weeks: int, source: str) -> _Aim | None:
+    """Harm is brought to 0 (no target to agree on); a count already 0 is kept there."""
+    about = f"{b.measure} {b.unit}".lower()
+    zero = Target(value=0, text="0", comparator="=")
+    if b.high > 0 and any(w in about for w in rule.zero_target_words):
+        text = rule.zero_target.format(
+            measure=b.measure, baseline=b.value, unit=b.unit.strip(), weeks=weeks, source=source
+        )
+        return _Aim(text, zero, "decrease")
+    if b.high == 0:
+        text = rule.maintain_zero.format(
+            measure=b.measure, unit=b.unit.strip(), baseline=b.value, weeks=weeks, source=source
+        )
+        return _Aim(text, zero, "achieve")
+    return None
+
+
+def _client_aim(
+    rule: ComposedObjectiveRule,
+    b: BaselineFact,
+    own: tuple[ClientGoalFact, float],
+    direction: Literal["decrease", "increase", "achieve"],
+    weeks: int,
+    source: str,
+) -> _Aim:
+    """The figure the client named in a goal about this measure."""
+    goal, value = own
+    shown = f"{fmt(value)} or {'less' if direction == 'decrease' else 'more'}"
+    comparator: Comparator = "<=" if direction == "decrease" else ">="
+    path = goal.evidence[0].path if goal.evidence else goal.id
+    return _Aim(
+        _toward(rule, b, direction, shown, weeks, source),
+        Target(value=value, text=shown, comparator=comparator),
+        direction,
+        f"; target from the client's goal ({path}): '{goal.text}'",
+    )
+
+
+def _cited_aim(
+    rule: ComposedObjectiveRule,
+    b: BaselineFact,
+    cited: tuple[Module, BehaviouralTarget],
+    weeks: int,
+    source: str,
+) -> _Aim:
+    """A knowledge target, to confirm with the client; its direction wins."""
+    mod, t = cited
+    return _Aim(
+        _toward(rule, b, t.direction, t.text, weeks, source),
+        Target(value=t.value, text=t.text, comparator=t.comparator),
+        t.direction,
+        f"; target from {mod.id} / {t.id}: {t.why} - confirm it with the client",
+    )
+
+
 def composed_objective(
     b: BaselineFact,
     rules: DraftingRules,
@@ -185,66 +274,31 @@ def composed_objective(
     rule = rules.composed_objective
     direction: Literal["decrease", "increase", "achieve"] = _direction(b, rules)
     source = b.measured_by or "the client's log"
-    unit = b.unit.strip()
-    about = f"{b.measure} {b.unit}".lower()
-    note = f"composed from the intake baseline ({b.evidence[0].path if b.evidence else b.id})"
     cited: tuple[Module, BehaviouralTarget] | None = None
     own = None if direction == "achieve" else client_target(b, facts, direction)
     if own is None:
         cited = cited_target(b, targets, facts)
     if cited is not None and cited[1].value == 0 and b.high > 0:
         direction = "decrease"
-    if direction == "decrease" and b.high > 0 and any(w in about for w in rule.zero_target_words):
-        text = rule.zero_target.format(
-            measure=b.measure, baseline=b.value, unit=unit, weeks=weeks, source=source
-        )
-        target = Target(value=0, text="0", comparator="=")
-    elif direction == "decrease" and b.high == 0:
-        text = rule.maintain_zero.format(
-            measure=b.measure, unit=unit, baseline=b.value, weeks=weeks, source=source
-        )
-        target = Target(value=0, text="0", comparator="=")
-        direction = "achieve"
-    elif own is not None:
-        goal, value = own
-        shown = f"{fmt(value)} or {'less' if direction == 'decrease' else 'more'}"
-        template = rule.decrease if direction == "decrease" else rule.increase
-        text = template.format(
-            measure=b.measure, baseline=b.value, unit=unit, target=shown, weeks=weeks, source=source
-        )
-        comparator = "<=" if direction == "decrease" else ">="
-        target = Target(value=value, text=shown, comparator=comparator)
-        path = goal.evidence[0].path if goal.evidence else goal.id
-        note += f"; target from the client's goal ({path}): '{goal.text}'"
-    elif cited is not None:
-        mod, t = cited
-        direction = t.direction
-        template = rule.decrease if direction == "decrease" else rule.increase
-        text = template.format(
-            measure=b.measure,
-            baseline=b.value,
-            unit=unit,
-            target=t.text,
-            weeks=weeks,
-            source=source,
-        )
-        target = Target(value=t.value, text=t.text, comparator=t.comparator)
-        note += f"; target from {mod.id} / {t.id}: {t.why} - confirm it with the client"
-    else:
+    aim = _no_harm(rule, b, weeks, source) if direction == "decrease" else None
+    if aim is None and own is not None:
+        aim = _client_aim(rule, b, own, direction, weeks, source)
+    elif aim is None and cited is not None:
+        aim = _cited_aim(rule, b, cited, weeks, source)
+    elif aim is None:
         hint = placeholder("target", rule.target_placeholder)
-        template = rule.decrease if direction == "decrease" else rule.increase
-        text = template.format(
-            measure=b.measure, baseline=b.value, unit=unit, target=hint, weeks=weeks, source=source
-        )
-        target = Target(value=None, text=hint, comparator="<=" if direction == "decrease" else ">=")
-    text = " ".join(text.split()).replace(" ,", ",")
+        comparator: Comparator = "<=" if direction == "decrease" else ">="
+        text = _toward(rule, b, direction, hint, weeks, source)
+        aim = _Aim(text, Target(value=None, text=hint, comparator=comparator), direction)
+    text = " ".join(aim.text.split()).replace(" ,", ",")
+    note = f"composed from the intake baseline ({b.evidence[0].path if b.evidence else b.id})"
     return Objective(
         id=oid,
         text=text,
         metric=b.measure,
         baseline=baseline_of(b, when),
-        target=target,
-        direction=direction,
+        target=aim.target,
+        direction=aim.direction,
         timeframe=Timeframe(weeks=weeks),
         measurement=source,
         frequency="weekly",
@@ -256,7 +310,7 @@ def composed_objective(
             item_id=cited[1].id if cited is not None else None,
             authorship="suggested",
             suggested_text=text,
-            note=note,
+            note=note + aim.note,
         ),
     )
 
