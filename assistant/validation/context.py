@@ -9,16 +9,42 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from assistant import instruments
+from assistant import instruments, knowledge
+from assistant.errors import AssistantError
 from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase
 from assistant.plan import Goal, Objective, Provenance, TreatmentPlan
+from assistant.validation.numbers import intake_numbers, number_sources, plan_sources
 from assistant.validation.profiles import Profile
 from assistant.validation.smart import LintResult, lint_objective
 
 if TYPE_CHECKING:
     from assistant.validation.numbers import PlanSources
+
+
+if TYPE_CHECKING:
+    once = cached_property
+else:
+
+    class once:  # noqa: N801 - used as a decorator, like the functools one it stands for
+        """:func:`functools.cached_property` without its lock: Python 3.11 takes a lock,
+        shared by every instance, on each first read, and a Context belongs to one check
+        on one thread."""
+
+        def __init__(self, fn):
+            self.fn = fn
+            self.attrname = fn.__name__
+            self.__doc__ = fn.__doc__
+
+        def __set_name__(self, owner, name):
+            self.attrname = name
+
+        def __get__(self, obj, cls=None):
+            if obj is None:
+                return self
+            value = obj.__dict__[self.attrname] = self.fn(obj)
+            return value
 
 
 @dataclass
@@ -46,18 +72,15 @@ class Context:
         found = self.lint(o).instrument
         return instrument_named(found) if found else None
 
-    @cached_property
+    @once
     def knowledge(self) -> KnowledgeBase | None:
         """The knowledge base, or None when it cannot be loaded (e.g. a file is mid-edit)."""
-        from assistant import knowledge
-        from assistant.errors import AssistantError
-
         try:
             return knowledge.load_cached()
         except (AssistantError, OSError, ValueError):
             return _partial_knowledge()
 
-    @cached_property
+    @once
     def facts(self) -> CaseFacts | None:
         """The case facts: those confirmed with the plan, else read from the intake."""
         if self.plan.case_facts is not None:
@@ -66,22 +89,20 @@ class Context:
             return None
         return facts_of(self.intake)
 
-    @cached_property
+    @once
     def _number_sources(self) -> tuple[set[float], set[float]]:
-        from assistant.validation.numbers import number_sources
-
         return number_sources(
             self.plan, self.intake, self.plan_sources, intake_sets=self.intake_numbers
         )
 
-    @cached_property
+    @once
     def intake_key(self) -> str | None:
         """The intake's content (its JSON): what is read from an intake is read once per
         content, as a plan is checked again and again against the same intake while it is
         edited. None without an intake."""
         return None if self.intake is None else self.intake.model_dump_json()
 
-    @cached_property
+    @once
     def intake_numbers(self) -> tuple[frozenset[float], frozenset[float]] | None:
         """(every number, the baseline values) of the intake (see
         :func:`assistant.validation.numbers.intake_numbers`), read once per intake content."""
@@ -90,47 +111,43 @@ class Context:
             return None
         found = _INTAKE_NUMBERS.get(key)
         if found is None:
-            from assistant.validation.numbers import intake_numbers
-
             a, b = intake_numbers(self.intake, self.intake_texts)
             found = (frozenset(a), frozenset(b))
             remember(_INTAKE_NUMBERS, key, found)
         return found
 
-    @cached_property
+    @once
     def allowed_numbers(self) -> set[float]:
         """Numbers the plan may state (see :mod:`assistant.validation.numbers`)."""
         return self._number_sources[0]
 
-    @cached_property
+    @once
     def general_numbers(self) -> set[float]:
         """Numbers the plan may state from its own sources alone (the registry entries and
         knowledge records it cites), as :attr:`allowed_numbers` would be with no intake."""
         return self._number_sources[1]
 
-    @cached_property
+    @once
     def plan_sources(self) -> PlanSources:
         """The instruments the plan names and the figures of the records it cites."""
-        from assistant.validation.numbers import plan_sources
-
         return plan_sources(self.plan, self.knowledge, [t for _, t in self.texts])
 
-    @cached_property
+    @once
     def intake_texts(self) -> list[str]:
         """Every free-text field of the intake (none without an intake), read once per run."""
         return [] if self.intake is None else [t for _, t in self.intake.free_text()]
 
-    @cached_property
+    @once
     def objectives(self) -> list[tuple[str, Goal, Objective]]:
         """Every objective with its path and goal (computed once per run)."""
         return list(self.plan.objectives())
 
-    @cached_property
+    @once
     def texts(self) -> list[tuple[str, str]]:
         """Every free-text field with its path (computed once per run)."""
         return list(self.plan.texts())
 
-    @cached_property
+    @once
     def targets(self) -> list[tuple[str, str]]:
         """What the plan sets out to do, with paths (see
         :func:`assistant.validation.rules_consistency.targets`), computed once per run."""
@@ -138,17 +155,17 @@ class Context:
 
         return list(targets(self.plan))
 
-    @cached_property
+    @once
     def objective_ids(self) -> set[str]:
         return {o.id for _, _, o in self.objectives}
 
-    @cached_property
+    @once
     def provenance_by_path(self) -> dict[str, Provenance | None]:
         out: dict[str, Provenance | None] = {p: item.provenance for p, _, item in self.plan.items()}
         out["timeline"] = self.plan.timeline.provenance
         return out
 
-    @cached_property
+    @once
     def suggested_texts(self) -> list[tuple[str, str]]:
         """The free-text fields (with their paths) that the clinician has not written or edited
         (computed once per run)."""
@@ -171,7 +188,7 @@ class Context:
         (``goals[0].objectives[1].text`` -> the objective's)."""
         return self.provenance_by_path.get(text_path.rsplit(".", 1)[0])
 
-    @cached_property
+    @once
     def word_stems(self) -> set[str]:
         """The first five letters of every word in the plan's text, strengths and client words."""
         parts = [t for _, t in self.texts] + self.plan.strengths
