@@ -116,8 +116,33 @@ def objective_row(o: Objective, start: dt.date | None = None) -> list[str]:
 def build(plan: TreatmentPlan, *, final: bool) -> Document:
     """Every section a payer expects, in a fixed order."""
     plan = active(plan)
+    number = _problem_numbers(plan)
+    blocks: list[Block] = [
+        *_section_header(plan, final),
+        *_section_diagnoses(plan),
+        *_section_problems(plan, number),
+        *_section_goals(plan, number),
+        *_section_interventions(plan),
+        *_section_measures(plan),
+        *_section_timeline(plan),
+        *_section_discharge(plan),
+        *_section_safety(plan),
+        *_section_strengths(plan),
+        *_section_sequencing(plan),
+        *_section_signatures(plan),
+    ]
+    title = "Treatment plan" if final else f"Treatment plan — {DRAFT_MARK}"
+    return Document(title, final, blocks)
+
+
+def _problem_numbers(plan: TreatmentPlan) -> dict[str, str]:
+    """Each problem's id to the name the document gives it ("Problem 2")."""
+    return {p.id: f"Problem {i}" for i, p in enumerate(plan.problems, 1)}
+
+
+def _section_header(plan: TreatmentPlan, final: bool) -> list[Block]:
+    """The table of who, when and for whom, above the first heading."""
     h = plan.header
-    b: list[Block] = []
     clinician = h.clinician_name + (
         f", {h.clinician_credentials}" if h.clinician_credentials else ""
     )
@@ -139,36 +164,37 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
         ["Setting", h.setting or "—"],
         ["Status", "signed (final)" if final else f"{plan.status} — not final"],
     ]
-    b.append(Table(["", ""], rows, [1, 3]))
+    return [Table(["", ""], rows, [1, 3])]
 
-    b.append(Heading("Diagnoses"))
-    if plan.diagnoses:
-        b.append(
-            Table(
-                ["ICD-10-CM", "Diagnosis", "Role"],
-                [
-                    [
-                        d.code,
-                        d.label + (f" — {d.sequencing_note}" if d.sequencing_note else ""),
-                        "primary" if d.primary else "secondary",
-                    ]
-                    for d in plan.diagnoses
-                ],
-                [1, 4, 1],
-            )
-        )
-    else:
-        b.append(Para("No diagnosis recorded."))
 
-    number = {p.id: f"Problem {i}" for i, p in enumerate(plan.problems, 1)}
-    b.append(Heading("Problems"))
+def _section_diagnoses(plan: TreatmentPlan) -> list[Block]:
+    if not plan.diagnoses:
+        return [Heading("Diagnoses"), Para("No diagnosis recorded.")]
+    rows = [
+        [
+            d.code,
+            d.label + (f" — {d.sequencing_note}" if d.sequencing_note else ""),
+            "primary" if d.primary else "secondary",
+        ]
+        for d in plan.diagnoses
+    ]
+    return [Heading("Diagnoses"), Table(["ICD-10-CM", "Diagnosis", "Role"], rows, [1, 4, 1])]
+
+
+def _section_problems(plan: TreatmentPlan, number: dict[str, str]) -> list[Block]:
+    b: list[Block] = [Heading("Problems")]
     for p in plan.problems:
         codes = f" (linked to {', '.join(p.diagnosis_codes)})" if p.diagnosis_codes else ""
         b.append(Para(p.statement + codes, label=f"{number[p.id]}."))
         if p.functional_impact:
             b.append(Bullets([f"Impact: {x}" for x in p.functional_impact]))
+    return b
 
-    b.append(Heading("Goals and objectives"))
+
+def _section_goals(plan: TreatmentPlan, number: dict[str, str]) -> list[Block]:
+    """Each goal under its own heading, with its objectives in one table."""
+    start = plandates.start(plan)
+    b: list[Block] = [Heading("Goals and objectives")]
     for gi, g in enumerate(plan.goals, 1):
         b.append(Heading(f"Goal {gi}: {g.statement}", level=2))
         if g.client_words:
@@ -179,49 +205,46 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
             b.append(
                 Table(
                     ["Objective", "Baseline", "Target", "Timeframe", "Measured by"],
-                    [objective_row(o, plandates.start(plan)) for o in g.objectives],
+                    [objective_row(o, start) for o in g.objectives],
                     [5, 2, 2, 2, 3],
                 )
             )
+    return b
 
-    b.append(Heading("Interventions"))
-    if plan.interventions:
-        b.append(
-            Table(
-                ["Modality", "What the clinician will do", "How often", "For objectives"],
-                [
-                    [
-                        iv.modality,
-                        iv.technique,
-                        iv.frequency or "—",
-                        ", ".join(iv.objective_ids) or "—",
-                    ]
-                    for iv in plan.interventions
-                ],
-                [2, 5, 2, 2],
-            )
-        )
 
-    if plan.monitored_measures:
-        b.append(Heading("Measures monitored"))
-        b.append(
-            Table(
-                ["Measure", "Baseline", "Date", "Repeated"],
-                [
-                    [
-                        m.instrument + ("" if m.validated else " (not validated)"),
-                        m.baseline_text,
-                        _d(m.date),
-                        m.cadence,
-                    ]
-                    for m in plan.monitored_measures
-                ],
-                [2, 2, 2, 4],
-            )
-        )
+def _section_interventions(plan: TreatmentPlan) -> list[Block]:
+    """The heading always; the table only when there are interventions."""
+    if not plan.interventions:
+        return [Heading("Interventions")]
+    rows = [
+        [iv.modality, iv.technique, iv.frequency or "—", ", ".join(iv.objective_ids) or "—"]
+        for iv in plan.interventions
+    ]
+    headers = ["Modality", "What the clinician will do", "How often", "For objectives"]
+    return [Heading("Interventions"), Table(headers, rows, [2, 5, 2, 2])]
 
+
+def _section_measures(plan: TreatmentPlan) -> list[Block]:
+    """Left out entirely when the plan monitors no measure beyond its objectives."""
+    if not plan.monitored_measures:
+        return []
+    rows = [
+        [
+            m.instrument + ("" if m.validated else " (not validated)"),
+            m.baseline_text,
+            _d(m.date),
+            m.cadence,
+        ]
+        for m in plan.monitored_measures
+    ]
+    return [
+        Heading("Measures monitored"),
+        Table(["Measure", "Baseline", "Date", "Repeated"], rows, [2, 2, 2, 4]),
+    ]
+
+
+def _section_timeline(plan: TreatmentPlan) -> list[Block]:
     t = plan.timeline
-    b.append(Heading("Timeline"))
     facts = []
     if t.estimated_sessions_min or t.estimated_sessions_max:
         lo, hi = t.estimated_sessions_min, t.estimated_sessions_max
@@ -241,48 +264,57 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
         facts.append(f"Frequency: {t.session_frequency}")
     if t.review_dates:
         facts.append("Review dates: " + ", ".join(d.isoformat() for d in t.review_dates))
-    b.append(Bullets(facts or ["No timeline recorded."]))
+    return [Heading("Timeline"), Bullets(facts or ["No timeline recorded."])]
 
-    b.append(Heading("Discharge criteria"))
-    b.append(Bullets(t.discharge_criteria or ["[discharge criteria: not set]"]))
 
-    b.append(Heading("Safety"))
+def _section_discharge(plan: TreatmentPlan) -> list[Block]:
+    criteria = plan.timeline.discharge_criteria or ["[discharge criteria: not set]"]
+    return [Heading("Discharge criteria"), Bullets(criteria)]
+
+
+def _section_safety(plan: TreatmentPlan) -> list[Block]:
+    """The risk table, summary, actions and protective factors; a placeholder when the
+    plan documents no risk at all (never read as "no risk")."""
     s = plan.safety
     if s is None:
-        b.append(Para("[safety: risk not documented]"))
-    else:
-        b.append(
-            Table(
-                ["", ""],
-                [
-                    ["Risk assessed", "yes" if s.risk_assessed else "no"],
-                    ["Suicidal ideation", s.suicidal_ideation.replace("_", " ")],
-                    ["Self-harm", s.self_harm.replace("_", " ")],
-                    ["Harm to others", s.homicidal_ideation.replace("_", " ")],
-                    ["Risk level", _RISK.get(s.risk_level, s.risk_level)],
-                    ["Reassessment", s.reassessment or "—"],
-                ],
-                [1, 3],
-            )
-        )
-        b.append(Para(s.summary, label="Summary:"))
-        if s.actions:
-            b.append(Bullets(s.actions))
-        if s.protective_factors:
-            b.append(Para(", ".join(s.protective_factors), label="Protective factors:"))
+        return [Heading("Safety"), Para("[safety: risk not documented]")]
+    rows = [
+        ["Risk assessed", "yes" if s.risk_assessed else "no"],
+        ["Suicidal ideation", s.suicidal_ideation.replace("_", " ")],
+        ["Self-harm", s.self_harm.replace("_", " ")],
+        ["Harm to others", s.homicidal_ideation.replace("_", " ")],
+        ["Risk level", _RISK.get(s.risk_level, s.risk_level)],
+        ["Reassessment", s.reassessment or "—"],
+    ]
+    b: list[Block] = [Heading("Safety"), Table(["", ""], rows, [1, 3])]
+    b.append(Para(s.summary, label="Summary:"))
+    if s.actions:
+        b.append(Bullets(s.actions))
+    if s.protective_factors:
+        b.append(Para(", ".join(s.protective_factors), label="Protective factors:"))
+    return b
 
-    b.append(Heading("Strengths"))
-    b.append(Bullets(plan.strengths or ["[strengths: not recorded]"]))
-    if plan.sequencing:
-        b.append(Heading("Sequencing"))
-        b.append(Bullets(plan.sequencing))
 
-    b.append(Heading("Signatures"))
+def _section_strengths(plan: TreatmentPlan) -> list[Block]:
+    return [Heading("Strengths"), Bullets(plan.strengths or ["[strengths: not recorded]"])]
+
+
+def _section_sequencing(plan: TreatmentPlan) -> list[Block]:
+    if not plan.sequencing:
+        return []
+    return [Heading("Sequencing"), Bullets(plan.sequencing)]
+
+
+def _section_signatures(plan: TreatmentPlan) -> list[Block]:
+    """A line per role: client and clinician always, the supervisor when the plan names one,
+    then any other role that signed. An unsigned line keeps the name and an empty date."""
+    h = plan.header
     signed: dict[str, Signature] = {sg.role: sg for sg in plan.signatures}
     roles = ["client", "clinician"] + (
         ["supervisor"] if h.supervisor_name or "supervisor" in signed else []
     )
     roles += [r for r in signed if r not in roles]
+    b: list[Block] = [Heading("Signatures")]
     for role in roles:
         sg = signed.get(role)
         if sg:
@@ -291,12 +323,11 @@ def build(plan: TreatmentPlan, *, final: bool) -> Document:
                     role.capitalize(), sg.name, sg.credentials or "", sg.signed_on.isoformat()
                 )
             )
-        else:
-            name, creds = "", ""
-            if role == "clinician":
-                name, creds = h.clinician_name, h.clinician_credentials or ""
-            elif role == "supervisor":
-                name = h.supervisor_name or ""
-            b.append(SignatureLine(role.capitalize(), name, creds, ""))
-    title = "Treatment plan" if final else f"Treatment plan — {DRAFT_MARK}"
-    return Document(title, final, b)
+            continue
+        name, creds = "", ""
+        if role == "clinician":
+            name, creds = h.clinician_name, h.clinician_credentials or ""
+        elif role == "supervisor":
+            name = h.supervisor_name or ""
+        b.append(SignatureLine(role.capitalize(), name, creds, ""))
+    return b
