@@ -199,10 +199,12 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
     facts = ctx.facts
     if facts is None:
         return
-    monitored = monitored_texts(ctx.plan)
+    monitored: list[str] | None = None
     for b in facts.baselines:
         if _history(facts, b):
             continue
+        if monitored is None:
+            monitored = monitored_texts(ctx.plan)
         if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
             continue
         figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
