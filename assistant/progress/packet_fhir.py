@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -93,6 +94,23 @@ def _obs(p: ObjectiveProgress, patient: dict[str, str], r: Reading, what: str) -
     }
 
 
+@dataclass(frozen=True)
+class _Build:
+    """What every resource builder needs: the plan, its report, the time and the patient."""
+
+    plan: TreatmentPlan
+    report: ProgressReport
+    now: dt.datetime
+    patient: dict[str, str]
+
+    def uid(self, *parts: str) -> str:
+        return _uid(self.report, self.plan, *parts)
+
+
+def _entry(uid: str, resource: dict[str, Any]) -> dict[str, Any]:
+    return {"fullUrl": f"urn:uuid:{uid}", "resource": resource}
+
+
 def bundle(
     plan: TreatmentPlan,
     report: ProgressReport,
@@ -102,98 +120,26 @@ def bundle(
     signer: str | None = None,
     now: dt.datetime | None = None,
 ) -> Bundle:
+    """The validated Bundle: the patient, a Goal and its Observations per objective, the
+    reviewed CarePlan, the reviewer and signer, and a Provenance, in that order."""
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     chosen = {d.objective_id: d for d in dispositions or []}
-    old = json.loads(plan_fhir.to_json(plan, final=plan.status == "signed", now=now))
-    old_entries = {e["resource"]["resourceType"]: e for e in old["entry"]}
-    patient_entry, old_careplan = old_entries["Patient"], old_entries["CarePlan"]
-    patient = {"reference": patient_entry["fullUrl"]}
+    patient_entry, old_careplan = _plan_as_exported(plan, now)
+    b = _Build(plan, report, now, {"reference": patient_entry["fullUrl"]})
     entries: list[dict[str, Any]] = [patient_entry]
-    goal_refs = []
     for p in report.objectives:
-        gid = _uid(report, plan, "goal", p.id)
-        goal_refs.append(_ref(gid))
-        d = chosen.get(p.id)
-        goal: dict[str, Any] = {
-            "resourceType": "Goal",
-            "lifecycleStatus": _LIFECYCLE.get(d.disposition, "active") if d else "active",
-            "achievementStatus": {
-                "coding": [{"system": ACHIEVEMENT, "code": _ACHIEVED[p.suggested_status]}],
-                "text": p.status_reason,
-            },
-            "description": {"text": p.text},
-            "subject": patient,
-            "statusDate": report.as_of.isoformat(),
-        }
-        if d is not None and d.rationale:
-            goal["statusReason"] = f"{d.disposition.replace('_', ' ')}: {d.rationale}"
-        entries.append({"fullUrl": f"urn:uuid:{gid}", "resource": goal})
-        if p.baseline is None or p.latest is None:
-            continue
-        base_id = _uid(report, plan, "obs", p.id, "baseline")
-        entries.append(
-            {"fullUrl": f"urn:uuid:{base_id}", "resource": _obs(p, patient, p.baseline, "Baseline")}
-        )
-        last_id = base_id
-        for r in p.readings:
-            last_id = _uid(report, plan, "obs", p.id, r.date.isoformat(), f"{r.value:g}")
-            entries.append(
-                {"fullUrl": f"urn:uuid:{last_id}", "resource": _obs(p, patient, r, "Reading")}
-            )
-        change = {
-            "resourceType": "Observation",
-            "status": "final",
-            "code": {"text": f"{p.measure} change from baseline"},
-            "subject": patient,
-            "effectiveDateTime": p.latest.date.isoformat(),
-            "valueQuantity": {"value": p.change},
-            "derivedFrom": [_ref(base_id), _ref(last_id)],
-            "interpretation": [{"text": p.reliable_change.replace("_", " ")}],
-            "note": [{"text": p.reliable_change_basis}],
-        }
-        cid = _uid(report, plan, "obs", p.id, "change")
-        entries.append({"fullUrl": f"urn:uuid:{cid}", "resource": change})
-    cp_id = _uid(report, plan, "careplan")
-    careplan: dict[str, Any] = {
-        "resourceType": "CarePlan",
-        "status": "active" if signer else "draft",
-        "intent": "plan",
-        "title": f"Treatment plan review of {report.as_of}",
-        "subject": patient,
-        "created": report.as_of.isoformat(),
-        "replaces": [{"reference": old_careplan["fullUrl"], "display": "the plan under review"}],
-        "goal": goal_refs,
-    }
-    entries.append({"fullUrl": f"urn:uuid:{cp_id}", "resource": careplan})
-    agents: list[dict[str, Any]] = [
-        {
-            "type": _participant("assembler"),
-            "who": {"display": "treatment-plan-assistant progress engine"},
-        }
+        entries.append(_goal(b, p, chosen.get(p.id)))
+        entries += _observations(b, p)
+    goal_refs = [_ref(b.uid("goal", p.id)) for p in report.objectives]
+    entries.append(_careplan(b, goal_refs, old_careplan["fullUrl"], signed=bool(signer)))
+    people = [
+        (code, name, b.uid("practitioner", role, name))
+        for name, role, code in ((reviewer, "reviewer", "verifier"), (signer, "signer", "attester"))
+        if name
     ]
-    for name, role, code in ((reviewer, "reviewer", "verifier"), (signer, "signer", "attester")):
-        if name:
-            pid = _uid(report, plan, "practitioner", role, name)
-            entries.append(
-                {
-                    "fullUrl": f"urn:uuid:{pid}",
-                    "resource": {"resourceType": "Practitioner", "name": [{"text": name}]},
-                }
-            )
-            agents.append({"type": _participant(code), "who": _ref(pid, name)})
-    entries.append(
-        {
-            "fullUrl": f"urn:uuid:{_uid(report, plan, 'provenance')}",
-            "resource": {
-                "resourceType": "Provenance",
-                "target": [_ref(cp_id), *goal_refs],
-                "recorded": now.isoformat(),
-                "activity": {"text": "plan review" + ("" if signer else ", not yet signed")},
-                "agent": agents,
-            },
-        }
-    )
-    for e in entries:
+    entries += [_practitioner(pid, name) for _, name, pid in people]
+    entries.append(_provenance(b, goal_refs, people, signed=bool(signer)))
+    for e in entries:  # validate each resource against its own R4 model
         _CLASSES[e["resource"]["resourceType"]].model_validate(e["resource"])
     return Bundle.model_validate(
         {
@@ -203,6 +149,107 @@ def bundle(
             "entry": entries,
         }
     )
+
+
+def _plan_as_exported(
+    plan: TreatmentPlan, now: dt.datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Patient entry and the CarePlan entry of the plan's own export, so the packet
+    points at the same patient and replaces that care plan."""
+    old = json.loads(plan_fhir.to_json(plan, final=plan.status == "signed", now=now))
+    old_entries = {e["resource"]["resourceType"]: e for e in old["entry"]}
+    return old_entries["Patient"], old_entries["CarePlan"]
+
+
+def _goal(b: _Build, p: ObjectiveProgress, d: ObjectiveDisposition | None) -> dict[str, Any]:
+    """The objective's Goal: lifecycle from the disposition, achievement from the numbers."""
+    goal: dict[str, Any] = {
+        "resourceType": "Goal",
+        "lifecycleStatus": _LIFECYCLE.get(d.disposition, "active") if d else "active",
+        "achievementStatus": {
+            "coding": [{"system": ACHIEVEMENT, "code": _ACHIEVED[p.suggested_status]}],
+            "text": p.status_reason,
+        },
+        "description": {"text": p.text},
+        "subject": b.patient,
+        "statusDate": b.report.as_of.isoformat(),
+    }
+    if d is not None and d.rationale:
+        goal["statusReason"] = f"{d.disposition.replace('_', ' ')}: {d.rationale}"
+    return _entry(b.uid("goal", p.id), goal)
+
+
+def _observations(b: _Build, p: ObjectiveProgress) -> list[dict[str, Any]]:
+    """The baseline, each reading after it and the change score; none without a baseline
+    and a latest reading."""
+    if p.baseline is None or p.latest is None:
+        return []
+    base_id = b.uid("obs", p.id, "baseline")
+    out = [_entry(base_id, _obs(p, b.patient, p.baseline, "Baseline"))]
+    last_id = base_id
+    for r in p.readings:
+        last_id = b.uid("obs", p.id, r.date.isoformat(), f"{r.value:g}")
+        out.append(_entry(last_id, _obs(p, b.patient, r, "Reading")))
+    change = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": f"{p.measure} change from baseline"},
+        "subject": b.patient,
+        "effectiveDateTime": p.latest.date.isoformat(),
+        "valueQuantity": {"value": p.change},
+        "derivedFrom": [_ref(base_id), _ref(last_id)],
+        "interpretation": [{"text": p.reliable_change.replace("_", " ")}],
+        "note": [{"text": p.reliable_change_basis}],
+    }
+    out.append(_entry(b.uid("obs", p.id, "change"), change))
+    return out
+
+
+def _careplan(
+    b: _Build, goal_refs: list[dict[str, str]], replaces: str, *, signed: bool
+) -> dict[str, Any]:
+    """The reviewed CarePlan; a draft until someone signs the review."""
+    careplan: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "status": "active" if signed else "draft",
+        "intent": "plan",
+        "title": f"Treatment plan review of {b.report.as_of}",
+        "subject": b.patient,
+        "created": b.report.as_of.isoformat(),
+        "replaces": [{"reference": replaces, "display": "the plan under review"}],
+        "goal": goal_refs,
+    }
+    return _entry(b.uid("careplan"), careplan)
+
+
+def _practitioner(uid: str, name: str) -> dict[str, Any]:
+    return _entry(uid, {"resourceType": "Practitioner", "name": [{"text": name}]})
+
+
+def _provenance(
+    b: _Build,
+    goal_refs: list[dict[str, str]],
+    people: list[tuple[str, str, str]],
+    *,
+    signed: bool,
+) -> dict[str, Any]:
+    """Who put the packet together (the engine) and who reviewed and signed it, as
+    ``(participant code, name, practitioner id)``."""
+    agents: list[dict[str, Any]] = [
+        {
+            "type": _participant("assembler"),
+            "who": {"display": "treatment-plan-assistant progress engine"},
+        }
+    ]
+    agents += [{"type": _participant(code), "who": _ref(pid, name)} for code, name, pid in people]
+    provenance = {
+        "resourceType": "Provenance",
+        "target": [_ref(b.uid("careplan")), *goal_refs],
+        "recorded": b.now.isoformat(),
+        "activity": {"text": "plan review" + ("" if signed else ", not yet signed")},
+        "agent": agents,
+    }
+    return _entry(b.uid("provenance"), provenance)
 
 
 def _participant(code: str) -> dict[str, Any]:
