@@ -189,7 +189,7 @@ def _reduced(allowed: set[float], bases: set[float], percents: set[float]) -> No
             allowed.add(float(ceil(x)))
 
 
-def _objective_bases(plan: TreatmentPlan, allowed: set[float], bases: set[float]) -> None:
+def _objective_bases(plan: TreatmentPlan, allowed: AbstractSet[float], bases: set[float]) -> None:
     for g in plan.goals:
         for o in g.objectives:
             bl = o.baseline
@@ -210,6 +210,21 @@ def _timeline_numbers(plan: TreatmentPlan) -> set[float]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _cited_figures(cited: PlanSources) -> tuple[frozenset[float], frozenset[float]]:
+    """(every number, every percent) that what the plan cites allows, with zero: read once
+    per set of cited instruments and records, which stay the same while a plan is edited."""
+    own: set[float] = {0.0}
+    own |= cited.numbers
+    percents: set[float] = set(cited.percents)
+    for name in cited.instruments:
+        nums, pct = _instrument_figures(name)
+        own |= nums
+        if pct is not None:
+            percents.add(pct)
+    return frozenset(own), frozenset(percents)
+
+
 def number_sources(
     plan: TreatmentPlan,
     intake: Intake | None,
@@ -220,14 +235,8 @@ def number_sources(
     """(:func:`allowed_numbers` with ``intake``, and without it), computed in one pass: the
     second is what the plan's own sources allow, which the first always contains.
     ``intake_sets`` is :func:`intake_numbers` of ``intake`` when the caller has it."""
-    own: set[float] = {0.0}
-    own |= cited.numbers
-    percents: set[float] = set(cited.percents)
-    for name in cited.instruments:
-        nums, pct = _instrument_figures(name)
-        own |= nums
-        if pct is not None:
-            percents.add(pct)
+    own, own_percents = _cited_figures(cited)
+    percents = set(own_percents)
     timeline = _timeline_numbers(plan)
     bases: set[float] = set()
     _objective_bases(plan, own, bases)
@@ -237,10 +246,11 @@ def number_sources(
     if intake is None:
         return set(general), general
     if intake_sets is not None:
-        allowed, intake_bases = set(intake_sets[0]), set(intake_sets[1])
+        allowed, intake_bases = set(own), set(intake_sets[1])
+        allowed |= intake_sets[0]
     else:
         allowed, intake_bases = intake_numbers(intake, intake_texts)
-    allowed |= own
+        allowed |= own
     for name in {a.instrument for a in intake.assessments} - cited.instruments:
         nums, pct = _instrument_figures(name)
         allowed |= nums
