@@ -198,7 +198,7 @@ class Context:
 
 # intake JSON -> (its numbers, its baseline values)
 _INTAKE_NUMBERS: dict[str, tuple[frozenset[float], frozenset[float]]] = {}
-INTAKES_KEPT = 256
+INTAKES_KEPT = 128
 _REMEMBER_LOCK = threading.Lock()
 
 

@@ -236,6 +236,12 @@ _CAREGIVER = re.compile(r"parent\w*|caregiver\w*|guardian\w*|mother|father|carer
 _SHARED = re.compile(r"confidential\w*|what (?:is|will be) shared|consent\w*|privacy", re.I)
 
 
+@lru_cache(maxsize=8192)
+def _caregivers_and_sharing(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` names a caregiver, and whether it says what is kept or shared."""
+    return _CAREGIVER.search(text) is not None, _SHARED.search(text) is not None
+
+
 @rule("CF16", "consistency.minor-without-caregiver-role")
 def minor_without_caregiver_role(ctx: Context) -> Iterator[Hit]:
     """A minor's plan says what the caregivers do (who consents, who attends) and what is
@@ -252,15 +258,14 @@ def minor_without_caregiver_role(ctx: Context) -> Iterator[Hit]:
     texts = [t for _, t in ctx.targets] + list(ctx.plan.sequencing)
     if ctx.plan.safety is not None:
         texts.append(ctx.plan.safety.summary)
-    # one search over the texts joined by line breaks, which neither pattern can match across
-    joined = "\n".join(texts)
-    if not _CAREGIVER.search(joined):
+    reads = [_caregivers_and_sharing(t) for t in texts]
+    if not any(caregivers for caregivers, _ in reads):
         yield (
             "interventions",
             f"The client is {facts.population.age}: say what the caregivers do (who "
             "consents, who attends).",
         )
-    if not _SHARED.search(joined):
+    if not any(sharing for _, sharing in reads):
         yield (
             "sequencing",
             f"The client is {facts.population.age}: say what stays confidential and what is "

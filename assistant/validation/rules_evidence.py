@@ -204,7 +204,7 @@ class _ClientWords:
         for text in parts:
             hits = known.get(text)
             if hits is None:
-                if len(known) > 4096:
+                if len(known) > 512:
                     known.clear()
                 hits = known[text] = _word_stems(text) & self.wanted
             if hits:

@@ -69,7 +69,7 @@ class _IntakeFigures:
                 sources = self.contexts.get(value)
                 if sources and not any(words & c for c in sources):
                     out.append(value)
-            if len(self._otherwise) > 1024:
+            if len(self._otherwise) > 512:
                 self._otherwise.clear()
             found = self._otherwise[text] = tuple(out)
         return found
@@ -78,7 +78,7 @@ class _IntakeFigures:
         """:meth:`count_sources`, remembered per set of words."""
         found = self._sources.get(words)
         if found is None:
-            if len(self._sources) > 1024:
+            if len(self._sources) > 256:
                 self._sources.clear()
             found = self._sources[words] = frozenset(self.count_sources(words))
         return found
