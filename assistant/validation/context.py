@@ -15,13 +15,14 @@ from assistant.facts.model import CaseFacts
 from assistant.intake import Intake
 from assistant.knowledge import KnowledgeBase
 from assistant.plan import Goal, Objective, Provenance, TreatmentPlan
-from assistant.validation.numbers import intake_numbers, number_sources, plan_sources
+from assistant.validation.numbers import (
+    PlanSources,
+    intake_numbers,
+    number_sources,
+    plan_sources,
+)
 from assistant.validation.profiles import Profile
 from assistant.validation.smart import LintResult, lint_objective
-
-if TYPE_CHECKING:
-    from assistant.validation.numbers import PlanSources
-
 
 if TYPE_CHECKING:
     once = cached_property
