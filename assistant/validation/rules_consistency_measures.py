@@ -72,15 +72,16 @@ def _names(m: MeasureFact) -> re.Pattern[str]:
 
 def _measures_objective(m: MeasureFact, o: Objective) -> bool:
     if m.validated:
-        inst = instruments.get(o.instrument) if o.instrument else None
-        named = {inst.id} if inst is not None else set()
-        return m.instrument in named | _instrument_ids(objective_text(o))
+        inst = instrument_named(o.instrument) if o.instrument else None
+        if inst is not None and inst.id == m.instrument:
+            return True
+        return m.instrument in _instrument_ids(objective_text(o))
     return _names(m).search(objective_text(o)) is not None
 
 
 def _screening(m: MeasureFact) -> bool:
     """A screening tool (AUDIT, DAST-10) is not repeated to track change during treatment."""
-    inst = instruments.get(m.instrument) if m.validated else None
+    inst = instrument_named(m.instrument) if m.validated else None
     return inst is not None and inst.frequency.startswith("screening tool")
 
 
@@ -207,10 +208,10 @@ def baseline_unused(ctx: Context) -> Iterator[Hit]:
             monitored = monitored_texts(ctx.plan)
         if any(_stems(b.measure) & _stems(t) and b.value in t for t in monitored):
             continue
-        figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         about = [(p, o) for p, _, o in ctx.objectives if _about(b, o)]
         if any(_same_figure(b, o) for _, o in about):
             continue
+        figure = f"{b.measure}: {b.value}" + (f" {b.unit}" if b.unit else "")
         waiting = [(p, o) for p, o in about if o.baseline is None or o.baseline.is_placeholder]
         if waiting:
             yield (
