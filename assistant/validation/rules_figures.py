@@ -67,7 +67,7 @@ class _IntakeFigures:
                 if not words:
                     continue
                 sources = self.contexts.get(value)
-                if sources and not any(words & c for c in sources):
+                if sources and all(words.isdisjoint(c) for c in sources):
                     out.append(value)
             if len(self._otherwise) > 512:
                 self._otherwise.clear()
