@@ -46,12 +46,17 @@ def sources(with_facts: bool = False, cases: Path = CASES) -> list[Source]:
     return out
 
 
-def plans_per_second(srcs: list[Source], seconds: float) -> float:
+def plans_per_second(srcs: list[Source], seconds: float, new_intakes: bool = False) -> float:
     """Distinct plans validated per CPU second against their intakes; each plan and each
-    intake is a new object built before its validation starts, outside the timed part."""
+    intake is a new object built before its validation starts, outside the timed part.
+
+    The validator keeps what it read from an intake under the intake's content (a plan is
+    checked against the same intake at every edit), so intakes recur here as they do in
+    use. ``new_intakes`` empties those tables before every check, inside the timed part:
+    the figure for a first check of an intake."""
     from assistant import intake as intake_mod
     from assistant.plan import TreatmentPlan
-    from assistant.validation import validate
+    from assistant.validation import forget_intakes, validate
 
     n, spent = 0, 0.0
     while n == 0 or spent < seconds:
@@ -61,6 +66,8 @@ def plans_per_second(srcs: list[Source], seconds: float) -> float:
         ]
         for plan, intake in batch:
             start = time.process_time()
+            if new_intakes:
+                forget_intakes()
             validate(plan, intake)
             spent += time.process_time() - start
             n += 1
@@ -87,10 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     srcs = sources(args.with_facts)
     plans_per_second(srcs[:1], 0.0)  # load the knowledge base, registry and NLP pipeline
     per_s = plans_per_second(srcs, args.seconds)
+    first = plans_per_second(srcs, args.seconds, new_intakes=True)
     met = "met" if per_s >= GOAL_PLANS_PER_S else "NOT met"
     print(
         f"{len(srcs)} distinct drafted plans, {describe(args.with_facts)}: "
-        f"{per_s:,.0f} plans/s on one core (goal >= {GOAL_PLANS_PER_S:,.0f}: {met})"
+        f"{per_s:,.0f} plans/s on one core (goal >= {GOAL_PLANS_PER_S:,.0f}: {met}); "
+        f"{first:,.0f} plans/s when each check is the first of its intake"
     )
     return 0
 

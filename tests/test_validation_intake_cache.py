@@ -52,3 +52,16 @@ def test_a_figure_new_to_the_intake_text_is_traced_afresh() -> None:
     assert ("NI01", "problems[0].statement") in _check(plan_doc, intake_doc)
     intake_doc["notes"] = (intake_doc.get("notes") or "") + " Missed 613 hours of work this year."
     assert ("NI01", "problems[0].statement") not in _check(plan_doc, intake_doc)
+
+
+def test_forgetting_the_intakes_empties_every_table_and_changes_no_finding() -> None:
+    from assistant.validation import context, forget_intakes, rules_evidence, rules_figures
+
+    plan_doc, intake_doc = _docs()
+    plan_doc["goals"][0]["objectives"][0]["provenance"] = {"source": "model", "model": "test"}
+    before = _check(plan_doc, intake_doc)
+    tables = (context._INTAKE_NUMBERS, rules_figures._BY_INTAKE, rules_evidence._CLIENT_WORDS)
+    assert all(tables), "a check left one of the intake tables empty"
+    forget_intakes()
+    assert not any(tables), "forget_intakes left an intake table filled"
+    assert _check(plan_doc, intake_doc) == before

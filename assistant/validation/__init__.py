@@ -35,6 +35,7 @@ __all__ = [
     "LintResult",
     "Report",
     "Rule",
+    "forget_intakes",
     "lint_objective",
     "profiles",
     "rules_markdown",
@@ -81,3 +82,15 @@ def _active_rules(prof: profiles.Profile, signing: bool) -> list[tuple[Rule, Sev
         active.append((RULES[code], level))
     _ACTIVE[key] = (prof, active)
     return active
+
+
+def forget_intakes() -> None:
+    """Empty the tables read from intakes (their figures, what each figure counts, the
+    client's words), kept per intake content because a plan is checked against the same
+    intake at every edit: the next check of any intake reads it afresh. For benchmarks
+    and tests; nothing else needs it, as a changed intake has a new key."""
+    from assistant.validation import context  # the rule modules are imported above
+
+    context._INTAKE_NUMBERS.clear()
+    rules_figures._BY_INTAKE.clear()
+    rules_evidence._CLIENT_WORDS.clear()
