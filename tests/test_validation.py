@@ -134,6 +134,13 @@ def test_rules_page_is_current() -> None:
             "objective",
             "MBTFS",
         ),
+        (
+            'Complete the client\'s own goal, "go back to choir", within 16 weeks (baseline 0: '
+            '"stopped going to choir" at intake), as recorded in the client\'s activity log.',
+            "objective",
+            "MBTFS",
+        ),
+        ("Complete their goals within 12 weeks, as recorded in notes", "vague", "FS"),
         ("attend weekly CBT sessions", "intervention", ""),
         ("Client will feel less depressed", "vague", ""),
     ],

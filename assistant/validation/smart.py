@@ -85,8 +85,8 @@ _TARGET = re.compile(
 )
 _COMPLETION = re.compile(
     r"\b(?:develop|write|complete|create|draft|finish|build|produce|construct)\s+"
-    r"(?:a|an|the|all|his|her|their)\s+(?:[\w-]+\s+){0,5}?(?:plan|protocol|modules?|hierarchy"
-    r"|impact statement|list|letter|phases?)\b",
+    r"(?:a|an|the|all|his|her|their)\s+(?:[\w'-]+\s+){0,5}?(?:plan|protocol|modules?|hierarchy"
+    r"|impact statement|list|letter|phases?|own goal)\b",
     re.IGNORECASE,
 )
 _ZERO_WORDS = re.compile(r"\b(?:no more than|none)\b", re.IGNORECASE)
@@ -310,8 +310,9 @@ def _kind(s: _Peel) -> Kind:
     if treatment and not (s.parsed["baseline"] or s.parsed["target"] or s.inst):
         return "intervention"
     done = _COMPLETION.search(s.work)
-    if done is not None and s.parsed["metric"] is None:
-        s.parsed["metric"] = s.text[done.start() : done.end()].strip()
+    if done is not None:  # the task is the metric, and finishing it the target
+        if s.parsed["metric"] is None:
+            s.parsed["metric"] = s.text[done.start() : done.end()].strip()
         s.parsed["target"] = s.parsed["target"] or "completed"
     return "vague" if s.parsed["metric"] is None else "objective"
 
