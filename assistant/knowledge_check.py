@@ -38,8 +38,8 @@ DESCRIPTIVE_TAGS = frozenset({"behavioural", "body", "brief", "cbt", "cognitive"
 ADAPTATION_KEYS = frozenset({"adolescent", "caregiver", "older_adult", "mandated", "perinatal"})
 
 # Each drafting-rules wording with slots, and the names its caller in assistant/drafting
-# passes to ``str.format`` (casefit.py, measures.py, trauma.py). A wording not listed
-# here is shown as written, so it must not contain slots at all.
+# passes to ``str.format`` (casefit.py, measures.py, trauma.py, client_goals.py). A wording
+# not listed here is shown as written, so it must not contain slots at all.
 RULE_SLOTS: dict[str, frozenset[str]] = {
     "levels_of_care.*.frequency": frozenset({"days", "hours"}),
     "monitoring.text": frozenset({"instrument", "cadence", "score"}),
@@ -72,6 +72,8 @@ RULE_SLOTS: dict[str, frozenset[str]] = {
     "risk_to_others.*.objective": frozenset({"substance"}),
     "risk_to_others.*.action": frozenset({"text"}),
     "trauma_alternatives.text": frozenset({"chosen", "alternative", "reason"}),
+    "client_goal.text": frozenset({"goal", "weeks", "now"}),
+    "client_goal.baseline_source": frozenset({"now"}),
 }
 
 

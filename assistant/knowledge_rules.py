@@ -127,6 +127,22 @@ class TraumaAlternatives(_Strict):
     text: str
 
 
+class ClientGoalRule(_Strict):
+    """An objective for a goal the client named, when no objective measures it and the
+    intake says the client does not do it now ("go back to choir" / "stopped going to
+    choir"): its aim is the client's own, done again, so no figure is invented."""
+
+    text: str
+    metric: str
+    measurement: str
+    frequency: str
+    baseline_source: str
+    # words that say the client does not do something now ("avoids", "stopped", "quit")
+    not_now_words: list[str]
+    # words too general to tie a goal to what the intake says ("back", "again", "able")
+    general_words: list[str] = []
+
+
 class DraftingRules(_Strict):
     """Rules the drafter applies over the case facts (``knowledge/rules/*.yaml``)."""
 
@@ -151,6 +167,7 @@ class DraftingRules(_Strict):
     # person out of work even when they name a goal to find work
     current_job_phrases: list[str] = []
     student_swaps: dict[str, str]
+    client_goal: ClientGoalRule | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> DraftingRules:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import notices as notices_mod
-from assistant.drafting import casefit, compose, measures, problems, safety
+from assistant.drafting import casefit, client_goals, compose, measures, problems, safety
 from assistant.drafting.choose import Candidate, ObjectivePicker, renumber
 from assistant.drafting.problems import compose_basis as compose_basis
 from assistant.drafting.select import (
@@ -193,6 +193,9 @@ class OfflineDrafter:
         """Let the picker add what the goals still lack, put the safety goal first when
         the risk calls for one, and number goals and interventions in order."""
         picker.finish(d.goals, d.groups, d.interventions)
+        client_goals.add_objectives(
+            d.goals, d.interventions, d.intake, self.kb.rules, d.weeks, d.skip_paths
+        )
         if d.intake.risk.warrants_safety_plan:
             d.goals.insert(
                 0,

@@ -120,7 +120,7 @@ _GENERIC = {
 }
 
 
-def _stems(text: str) -> set[str]:
+def goal_words(text: str) -> set[str]:
     """Content-word stems; a word right after 'without' or 'no' is what the goal is free of,
     not what it measures ('sleep without alcohol')."""
     words = re.findall(r"[a-z]+", text.lower())
@@ -138,13 +138,13 @@ def _stems(text: str) -> set[str]:
 def _goal_baselines(facts: CaseFacts) -> None:
     """Link a client goal to the current behavioural baseline sharing most of its words."""
     for goal in facts.client_goals:
-        words = _stems(goal.text)
+        words = goal_words(goal.text)
         best = max(
             (b for b in facts.baselines if b.current),
-            key=lambda b: len(words & _stems(b.measure)),
+            key=lambda b: len(words & goal_words(b.measure)),
             default=None,
         )
-        if best is not None and words & _stems(best.measure):
+        if best is not None and words & goal_words(best.measure):
             goal.baseline = f"{best.measure}: {best.value} {best.unit}".strip()
 
 
