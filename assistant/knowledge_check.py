@@ -74,6 +74,7 @@ RULE_SLOTS: dict[str, frozenset[str]] = {
     "trauma_alternatives.text": frozenset({"chosen", "alternative", "reason"}),
     "client_goal.text": frozenset({"goal", "weeks", "now"}),
     "client_goal.baseline_source": frozenset({"now"}),
+    "client_goal.metric": frozenset({"goal"}),
 }
 
 

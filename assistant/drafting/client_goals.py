@@ -86,7 +86,7 @@ def add_objectives(
         objective = Objective(
             id=f"{home.id}.client{j}",
             text=text,
-            metric=rule.metric,
+            metric=rule.metric.format(goal=goal),
             baseline=Baseline(
                 value=0,
                 text="0",
