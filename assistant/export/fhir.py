@@ -306,8 +306,14 @@ def bundle(plan: TreatmentPlan, *, final: bool, now: dt.datetime | None = None) 
         if obs is not None:
             entries.append(obs)
     entries += [_careplan(b), *_provenances(b)]
-    for e in entries:  # validate each resource against its own R4 model
-        _CLASSES[e["resource"]["resourceType"]].model_validate(e["resource"])
+    return collection(entries, now, _CLASSES)
+
+
+def collection(entries: list[dict[str, Any]], now: dt.datetime, classes: dict[str, Any]) -> Bundle:
+    """A collection Bundle of ``entries``, each resource first checked against its own R4
+    model in ``classes`` (so an error names the resource, not the bundle)."""
+    for e in entries:
+        classes[e["resource"]["resourceType"]].model_validate(e["resource"])
     return Bundle.model_validate(
         {
             "resourceType": "Bundle",

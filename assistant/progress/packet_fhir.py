@@ -139,16 +139,7 @@ def bundle(
     ]
     entries += [_practitioner(pid, name) for _, name, pid in people]
     entries.append(_provenance(b, goal_refs, people, signed=bool(signer)))
-    for e in entries:  # validate each resource against its own R4 model
-        _CLASSES[e["resource"]["resourceType"]].model_validate(e["resource"])
-    return Bundle.model_validate(
-        {
-            "resourceType": "Bundle",
-            "type": "collection",
-            "timestamp": now.isoformat(),
-            "entry": entries,
-        }
-    )
+    return plan_fhir.collection(entries, now, _CLASSES)
 
 
 def _plan_as_exported(
