@@ -85,5 +85,5 @@ def test_a_shared_chroma_server_is_never_bypassed(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=9)
     one_shot = Retriever(settings=settings, knowledge=_kb(("gad",), "snap-c"), one_shot=True)
     settings.index_dir.mkdir(parents=True)
-    (settings.index_dir / f"{SNAPSHOT_PREFIX}{one_shot._index.digest()[:32]}.npy").write_bytes(b"")
+    (settings.index_dir / f"{SNAPSHOT_PREFIX}{one_shot._index.digest[:32]}.npy").write_bytes(b"")
     assert not one_shot._index.open_snapshot()

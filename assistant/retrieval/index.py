@@ -17,9 +17,9 @@ never has one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
-import os
-import tempfile
+import io
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from assistant.config import Settings
 from assistant.errors import RetrievalError
+from assistant.private_files import write_private
 from assistant.retrieval.documents import Doc
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ class KnowledgeIndex:
 
     # ------------------------------------------------------------ the collection's vectors
 
+    @functools.cached_property
     def digest(self) -> str:
         """What the collection's vectors depend on: the embedding model and every
         document's id and text, in order."""
@@ -193,7 +195,7 @@ class KnowledgeIndex:
         return h.hexdigest()
 
     def _snapshot_path(self) -> Path:
-        return self.settings.index_dir / f"{SNAPSHOT_PREFIX}{self.digest()[:32]}.npy"
+        return self.settings.index_dir / f"{SNAPSHOT_PREFIX}{self.digest[:32]}.npy"
 
     @property
     def has_matrix(self) -> bool:
@@ -230,14 +232,9 @@ class KnowledgeIndex:
             return
         for old in folder.glob(f"{SNAPSHOT_PREFIX}*.npy"):  # of knowledge since changed
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.save(fh, self._matrix, allow_pickle=False)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buf = io.BytesIO()
+        np.save(buf, self._matrix, allow_pickle=False)
+        write_private(target, buf.getvalue())
 
     def open_snapshot(self) -> bool:
         """Take the collection's vectors from the copy the last build or check of this local
